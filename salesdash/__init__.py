@@ -1,0 +1,1 @@
+"""salesdash: sales-pipeline analytics. Everything here works without Streamlit (except `salesdash.ui`)."""

@@ -1,0 +1,183 @@
+"""The one door to DuckDB: opening databases, running queries, building database files.
+
+Every other module receives a connection and calls `query`; none of them opens DuckDB itself.
+The company database is opened read-only (many processes may share it); a build writes a temp
+file and swaps it in with `os.replace`, so readers never see a half-written file. Uploads live in
+a private in-memory database per browser session (`new_memory_db`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+
+Connection = duckdb.DuckDBPyConnection
+Params = Sequence[Any] | Mapping[str, Any] | None
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parent.parent / "data" / "salesdash.duckdb"
+DB_PATH_ENV = "SALESDASH_DB"
+
+TABLES = ("stages", "reps", "quotas", "accounts", "deals", "deal_events", "activities", "surveys")
+
+
+class DatabaseProblem(Exception):
+    """A database file that cannot be used; `kind` is one of missing / locked / corrupt."""
+
+    def __init__(self, kind: str, path: Path, detail: str) -> None:
+        super().__init__(f"{kind}: {path}: {detail}")
+        self.kind = kind
+        self.path = path
+        self.detail = detail
+
+
+def configured_path() -> Path:
+    """The company database: $SALESDASH_DB or data/salesdash.duckdb."""
+    return Path(os.environ.get(DB_PATH_ENV) or DEFAULT_DB_PATH)
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of salesdash/sql/<name>.sql (or schema.sql), read once."""
+    if name == "schema":
+        return resources.files("salesdash").joinpath("schema.sql").read_text(encoding="utf-8")
+    return resources.files("salesdash").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def open_company(path: Path) -> Connection:
+    """Open the company database read-only, mapping failures to a DatabaseProblem."""
+    if not path.exists():
+        raise DatabaseProblem("missing", path, "file does not exist")
+    try:
+        conn = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as exc:
+        text = str(exc)
+        kind = "locked" if "lock" in text.lower() else "corrupt"
+        raise DatabaseProblem(kind, path, text) from exc
+    except duckdb.Error as exc:
+        raise DatabaseProblem("corrupt", path, str(exc)) from exc
+    try:
+        missing = [t for t in TABLES if not _has_table(conn, t)]
+    except duckdb.Error as exc:
+        conn.close()
+        raise DatabaseProblem("corrupt", path, str(exc)) from exc
+    if missing:
+        conn.close()
+        raise DatabaseProblem("corrupt", path, "missing tables: " + ", ".join(missing))
+    return conn
+
+
+def new_memory_db() -> Connection:
+    """A private in-memory database with the contract's tables and views (for one session's upload)."""
+    conn = duckdb.connect(":memory:")
+    conn.execute(sql_text("schema"))
+    return conn
+
+
+def _has_table(conn: Connection, name: str) -> bool:
+    rows = query_rows(conn, "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name])
+    return bool(rows[0][0])
+
+
+def query(conn: Connection, sql: str, params: Params = None) -> pd.DataFrame:
+    """Run one query on its own cursor and return a DataFrame (loaded through Arrow)."""
+    cur = conn.cursor()
+    try:
+        table = cur.sql(sql, params=params).to_arrow_table()
+    finally:
+        cur.close()
+    return table.to_pandas()
+
+
+def query_rows(conn: Connection, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
+    """Run one small query on its own cursor and return its rows as tuples."""
+    cur = conn.cursor()
+    try:
+        return cur.execute(sql, params).fetchall()
+    finally:
+        cur.close()
+
+
+def table_columns(conn: Connection, table: str) -> set[str]:
+    """Column names of a table or view."""
+    rows = query_rows(
+        conn, "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]
+    )
+    return {r[0] for r in rows}
+
+
+def row_counts(conn: Connection) -> dict[str, int]:
+    """Rows per contract table (0 for a table that is empty or absent)."""
+    out: dict[str, int] = {}
+    for name in TABLES:
+        if name not in _existing_tables(conn):
+            out[name] = 0
+            continue
+        # name comes from the fixed TABLES tuple above, never from a user
+        out[name] = int(query_rows(conn, f'SELECT count(*) FROM "{name}"')[0][0])
+    return out
+
+
+def _existing_tables(conn: Connection) -> set[str]:
+    return {r[0] for r in query_rows(conn, "SELECT table_name FROM information_schema.tables")}
+
+
+def company_dataset_id(path: Path) -> str:
+    """Identity of the company file for caches: changes whenever the file is replaced."""
+    st = path.stat()
+    return f"company:{path}:{st.st_mtime_ns}:{st.st_size}"
+
+
+TableData = pa.Table | pd.DataFrame
+
+
+def load_tables(conn: Connection, tables: Mapping[str, TableData], info: Mapping[str, str] | None = None) -> None:
+    """Insert tables (Arrow or pandas, columns named as in the contract) into a schema'd database."""
+    for name, data in tables.items():
+        if name not in TABLES:
+            raise ValueError(f"unknown table {name!r}")
+        arrow = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+        cols = ", ".join(f'"{c}"' for c in arrow.column_names if c in table_columns(conn, name))
+        cur = conn.cursor()
+        try:
+            cur.register("_incoming", arrow)
+            # table and column names are checked against the contract above
+            cur.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _incoming')
+            cur.unregister("_incoming")
+        finally:
+            cur.close()
+    for key, value in (info or {}).items():
+        conn.execute("INSERT OR REPLACE INTO dataset_info VALUES (?, ?)", [key, value])
+
+
+def build_database_file(
+    path: Path,
+    fill: Callable[[Connection], None],
+) -> None:
+    """Create a database at `path` atomically: schema, then `fill(conn)`, then os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp_name)  # DuckDB wants to create the file itself
+    tmp = Path(tmp_name)
+    try:
+        conn = duckdb.connect(str(tmp))
+        try:
+            conn.execute(sql_text("schema"))
+            fill(conn)
+            conn.execute("CHECKPOINT")
+        finally:
+            conn.close()
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, Path(str(tmp) + ".wal")):
+            if leftover.exists():
+                leftover.unlink()
