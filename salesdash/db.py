@@ -9,6 +9,7 @@ a private in-memory database per browser session (`new_memory_db`).
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from functools import cache
@@ -87,8 +88,23 @@ def _has_table(conn: Connection, name: str) -> bool:
     return bool(rows[0][0])
 
 
+_NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _used_params(sql: str, params: Params) -> Params:
+    """Keep only the named parameters the SQL refers to (DuckDB rejects extra ones).
+
+    Metric functions pass every filter value they have; each query binds what it uses.
+    """
+    if isinstance(params, Mapping):
+        used = set(_NAMED_PARAM.findall(sql))
+        return {k: v for k, v in params.items() if k in used}
+    return params
+
+
 def query(conn: Connection, sql: str, params: Params = None) -> pd.DataFrame:
     """Run one query on its own cursor and return a DataFrame (loaded through Arrow)."""
+    params = _used_params(sql, params)
     cur = conn.cursor()
     try:
         table = cur.sql(sql, params=params).to_arrow_table()
@@ -99,6 +115,7 @@ def query(conn: Connection, sql: str, params: Params = None) -> pd.DataFrame:
 
 def query_rows(conn: Connection, sql: str, params: Params = None) -> list[tuple[Any, ...]]:
     """Run one small query on its own cursor and return its rows as tuples."""
+    params = _used_params(sql, params)
     cur = conn.cursor()
     try:
         return cur.execute(sql, params).fetchall()

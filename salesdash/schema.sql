@@ -166,3 +166,33 @@ final AS (
     LEFT JOIN open_stages cur ON cur.stage = d.stage
 )
 SELECT * FROM final;
+
+-- Survey responses with the dimensions of the deal, account and rep they belong to.
+CREATE OR REPLACE VIEW survey_facts AS
+SELECT
+    s.*,
+    a.customer_type,
+    a.name AS account_name,
+    d.channel,
+    d.product,
+    r.name AS rep_name,
+    r.team,
+    coalesce(r.region, a.region) AS region
+FROM surveys s
+LEFT JOIN accounts a USING (account_id)
+LEFT JOIN deals d USING (deal_id)
+LEFT JOIN reps r ON r.rep_id = s.rep_id;
+
+-- Activities with the dimensions of the deal, account and rep they belong to.
+CREATE OR REPLACE VIEW activity_facts AS
+SELECT
+    x.*,
+    a.customer_type,
+    d.channel,
+    d.product,
+    r.team,
+    coalesce(r.region, a.region) AS region
+FROM activities x
+LEFT JOIN accounts a USING (account_id)
+LEFT JOIN deals d USING (deal_id)
+LEFT JOIN reps r ON r.rep_id = x.rep_id;

@@ -1,0 +1,17 @@
+"""salesdash entry point: page config, the shared sidebar, and the router over pages/."""
+
+import streamlit as st
+
+from salesdash.ui import sidebar, startup
+from salesdash.ui.core import t
+
+st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", layout="wide")
+
+pages = [
+    st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
+]
+page = st.navigation(pages)
+
+if startup.ensure_company_database():
+    sidebar.render()
+    page.run()

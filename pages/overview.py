@@ -1,0 +1,43 @@
+"""Overview: the period's headline KPIs against the previous period, the funnel and won value by month."""
+
+import streamlit as st
+
+from salesdash import fmt, overview
+from salesdash.charts import overview as overview_charts
+from salesdash.funnel import reached_by_stage
+from salesdash.ui import current_filters, data, kpi_cards, lang, missing_note, t
+from salesdash.ui.core import currency
+
+f = current_filters()
+before = f.previous()
+st.title(t("overview.title"))
+st.caption(
+    t(
+        "overview.caption",
+        start=fmt.day(f.date_from, lang()),
+        end=fmt.day(f.date_to, lang()),
+        prev_start=fmt.day(before.date_from, lang()),
+        prev_end=fmt.day(before.effective_to, lang()),
+    )
+)
+
+kpis = data(overview.kpis, f)
+if overview.nothing_matches(kpis):
+    st.warning(t("core.no_match"), icon=":material/filter_alt_off:")
+    st.stop()
+kpi_cards(kpis)
+notes = kpis.set_index("metric")["value"]
+if notes.isna()["quota_attainment"]:
+    missing_note("overview.no_quota")
+
+funnel = data(reached_by_stage, f)
+monthly = data(overview.won_by_month, f)
+left, right = st.columns(2)
+with left:
+    if funnel["reached"].iloc[0] == 0:
+        st.info(t("overview.no_funnel"), icon=":material/info:")
+    else:
+        by_value = st.toggle(t("overview.funnel_by_value"), key="overview_funnel_value")
+        st.plotly_chart(overview_charts.stage_funnel(funnel, lang(), by_value), width="stretch")
+with right:
+    st.plotly_chart(overview_charts.won_by_month(monthly, lang(), currency()), width="stretch")

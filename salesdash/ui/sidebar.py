@@ -1,0 +1,173 @@
+"""The shared sidebar: language, dataset, global filters; mirrored in the URL so a link reproduces a view.
+
+On a session's first run the URL's query parameters seed the widgets; after that the widgets are
+the truth and the URL follows them. Filters are stored in session_state["_filters"] for the page.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from salesdash import datasets, i18n
+from salesdash.filters import DIMENSIONS, PRESETS, URL_KEYS, Filters, from_query, preset_range
+from salesdash.ui.core import DATASET_CHOICE_KEY, UPLOAD_KEY, active, data, dataset_span, lang, t, tl
+
+_SEEDED = "_filters_seeded"
+# filter dimension -> the catalogue kind used to translate its values
+_VALUE_KINDS = {
+    "customer_types": "customer_type",
+    "channels": "channel",
+    "teams": "team",
+    "products": "product",
+    "regions": "region",
+}
+
+
+def _query_dict() -> dict[str, list[str]]:
+    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+
+
+def _seed_from_url(as_of: date, options: dict[str, list[str]]) -> None:
+    query = _query_dict()
+    language = (query.get("lang") or [i18n.DEFAULT_LANG])[0]
+    st.session_state["lang"] = language if language in i18n.LANGS else i18n.DEFAULT_LANG
+    _apply_to_widgets(from_query(query, as_of, options))
+    st.session_state[_SEEDED] = True
+
+
+def _apply_to_widgets(f: Filters) -> None:
+    st.session_state["f_period"] = f.preset
+    st.session_state["f_dates"] = (f.date_from, f.date_to)
+    for name in DIMENSIONS:
+        st.session_state[f"f_{name}"] = list(getattr(f, name))
+
+
+def reset_filters() -> None:
+    """Back to this quarter (or the whole span of an upload) and no segment filter."""
+    span = dataset_span()
+    st.session_state["f_period"] = _default_preset()
+    st.session_state["f_dates"] = _default_dates(span)
+    for name in DIMENSIONS:
+        st.session_state[f"f_{name}"] = []
+
+
+def _default_preset() -> str:
+    return "custom" if active().kind == "upload" else "this_quarter"
+
+
+def _default_dates(span: datasets.Span) -> tuple[date, date]:
+    if active().kind == "upload" and span.first and span.last:
+        return span.first, span.last
+    return preset_range("this_quarter", span.as_of)
+
+
+def on_dataset_change() -> None:
+    """A different dataset: options and dates change, so start from its defaults."""
+    reset_filters()
+
+
+def render() -> Filters:
+    """Draw the sidebar and return the filters it sets."""
+    span = dataset_span()
+    options = data(datasets.filter_options)
+    if not st.session_state.get(_SEEDED):
+        _seed_from_url(span.as_of, options)
+        if active().kind == "upload" and "period" not in st.query_params and "from" not in st.query_params:
+            reset_filters()
+
+    with st.sidebar:
+        st.radio(
+            t("core.language"),
+            options=list(i18n.LANGS),
+            format_func=lambda code: i18n.t(f"core.lang_{code}", code),
+            key="lang",
+            horizontal=True,
+        )
+        _dataset_picker()
+        st.subheader(t("core.filters"))
+        f = _filter_widgets(span, options)
+        st.button(t("core.reset_filters"), on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
+        st.caption(t("core.as_of", date=span.as_of.isoformat()))
+
+    st.session_state["_filters"] = f
+    _write_url(f)
+    return f
+
+
+def _dataset_picker() -> None:
+    upload = st.session_state.get(UPLOAD_KEY)
+    if upload is None:
+        st.caption(t("core.dataset_company"))
+        return
+    st.radio(
+        t("core.dataset"),
+        options=["upload", "company"],
+        format_func=lambda v: upload.label if v == "upload" else t("core.company_data"),
+        key=DATASET_CHOICE_KEY,
+        on_change=on_dataset_change,
+    )
+
+
+def _filter_widgets(span: datasets.Span, options: dict[str, list[str]]) -> Filters:
+    period = st.selectbox(
+        t("core.period"),
+        options=list(PRESETS),
+        format_func=lambda p: t(f"core.preset.{p}"),
+        key="f_period",
+        on_change=_on_period_change,
+        args=(span,),
+    )
+    if period == "custom":
+        picked = st.date_input(t("core.date_range"), key="f_dates")
+        start, end = _range_of(picked, span)
+    else:
+        start, end = preset_range(period, span.as_of)
+        st.caption(f"{start.isoformat()} → {end.isoformat()}")
+    chosen: dict[str, Any] = {}
+    names = data(datasets.rep_names)
+    for name in DIMENSIONS:
+        kind = _VALUE_KINDS.get(name)
+        fmt_func = (lambda v, k=kind: tl(k, v)) if kind else (lambda v: names.get(v, v))
+        valid = [v for v in st.session_state.get(f"f_{name}", []) if v in options[name]]
+        st.session_state[f"f_{name}"] = valid
+        chosen[name] = tuple(
+            st.multiselect(
+                t(f"core.dim.{name}"),
+                options=options[name],
+                format_func=fmt_func,
+                key=f"f_{name}",
+                placeholder=t("core.all"),
+            )
+        )
+    return Filters(date_from=start, date_to=end, as_of=span.as_of, preset=period, **chosen)
+
+
+def _on_period_change(span: datasets.Span) -> None:
+    """Switching to a custom range starts from the range that was shown, not from today."""
+    if st.session_state.get("f_period") == "custom":
+        last = st.session_state.get("_filters")
+        if last is not None:
+            st.session_state["f_dates"] = (last.date_from, last.date_to)
+
+
+def _range_of(picked: object, span: datasets.Span) -> tuple[date, date]:
+    """The date_input value while the user is still picking may hold one date or none."""
+    if isinstance(picked, (tuple, list)) and len(picked) == 2:
+        return picked[0], picked[1]
+    if isinstance(picked, (tuple, list)) and len(picked) == 1:
+        return picked[0], picked[0]
+    if isinstance(picked, date):
+        return picked, picked
+    return preset_range("this_quarter", span.as_of)
+
+
+def _write_url(f: Filters) -> None:
+    wanted = f.to_query(lang())
+    if _query_dict() != wanted:
+        st.query_params.from_dict(wanted)
+
+
+__all__ = ["render", "reset_filters", "URL_KEYS"]

@@ -1,0 +1,92 @@
+"""Reusable screen pieces: KPI cards, tables with downloads, notes about missing data."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import pandas as pd
+import streamlit as st
+
+from salesdash import export, fmt
+from salesdash.ui.core import currency, lang, t
+
+
+def download_buttons(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, name: str, key: str | None = None) -> None:
+    """CSV and XLSX buttons for a table (or several tables: one sheet each, CSV of the first)."""
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {name: sheets}
+    first = next(iter(sheets.values()))
+    key = key or name
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        t("core.download_csv"),
+        data=export.to_csv_bytes(first),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{key}",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("core.download_xlsx"),
+        data=export.to_xlsx_bytes(sheets),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{key}",
+        icon=":material/download:",
+    )
+
+
+def table(df: pd.DataFrame, columns: Mapping[str, str], name: str, key: str | None = None, **kwargs: object) -> None:
+    """Show a table with translated headers (column -> catalogue key) and its download buttons.
+
+    Only the listed columns are shown, in that order; downloads carry the same headers.
+    """
+    shown = df[list(columns)].rename(columns={c: t(k) for c, k in columns.items()})
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)  # type: ignore[arg-type]
+    download_buttons(shown, name, key=key)
+
+
+def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
+    """st.metric cards from a kpis frame (metric, value, previous, change, unit, sample)."""
+    language, cur = lang(), currency()
+    rows = [kpis.iloc[i : i + per_row] for i in range(0, len(kpis), per_row)]
+    for chunk in rows:
+        cols = st.columns(per_row)
+        for col, (_, k) in zip(cols, chunk.iterrows(), strict=False):
+            value = fmt.value(k["unit"], k["value"], language, cur)
+            delta = _delta_text(k, language, cur)
+            help_text = t(f"metric.{k['metric']}.help")
+            sample = k.get("sample")
+            if sample is not None and not math.isnan(sample) and sample < 30:
+                help_text += "\n\n" + t("core.small_sample", n=int(sample))
+                value += " ⚠"
+            col.metric(
+                t(f"metric.{k['metric']}"),
+                value,
+                delta=delta,
+                delta_color="inverse" if k["unit"] == "days" else "normal",
+                help=help_text,
+                border=True,
+            )
+
+
+def _delta_text(k: pd.Series, language: str, cur: str | None) -> str | None:
+    change = k["change"]
+    if change is None or (isinstance(change, float) and math.isnan(change)):
+        return None
+    unit = k["unit"]
+    if unit == "pct":
+        return fmt.points(change, language)
+    if unit in ("money", "money_per_day"):
+        return fmt.money(change, language, cur) if change < 0 else "+" + fmt.money(change, language, cur)
+    if unit == "days":
+        return ("+" if change >= 0 else "") + fmt.days(change, language)
+    if unit == "score":
+        return f"{change:+.0f}"
+    return f"{change:+,.0f}"
+
+
+def missing_note(what: str) -> None:
+    """Say plainly what a page cannot show and why (catalogue key of the reason)."""
+    st.info(t(what), icon=":material/info:")

@@ -1,0 +1,43 @@
+"""Shared fixtures: small named databases built from tests/data/*.sql (as harlequin does)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from salesdash import db
+from salesdash.filters import Filters
+
+DATA = Path(__file__).parent / "data"
+
+
+def build_from_sql(path: Path, *sql_files: str) -> Path:
+    """A database file with the contract schema and the given fixture files."""
+
+    def fill(conn: db.Connection) -> None:
+        for name in sql_files:
+            conn.execute((DATA / name).read_text(encoding="utf-8"))
+
+    db.build_database_file(path, fill)
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_from_sql(tmp_path_factory.mktemp("tiny") / "tiny.duckdb", "tiny.sql")
+
+
+@pytest.fixture()
+def tiny(tiny_path: Path) -> Iterator[db.Connection]:
+    conn = db.open_company(tiny_path)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture()
+def q2_2025() -> Filters:
+    """Q2 2025 as of its last day, no segment filter (the tiny fixture's main period)."""
+    return Filters(date_from=date(2025, 4, 1), date_to=date(2025, 6, 30), as_of=date(2025, 6, 30))
