@@ -131,8 +131,9 @@ def _filter_widgets(span: datasets.Span, options: dict[str, list[str]]) -> Filte
     for name in DIMENSIONS:
         kind = _VALUE_KINDS.get(name)
         fmt_func = (lambda v, k=kind: tl(k, v)) if kind else (lambda v: names.get(v, v))
-        valid = [v for v in st.session_state.get(f"f_{name}", []) if v in options[name]]
-        st.session_state[f"f_{name}"] = valid
+        current = st.session_state.get(f"f_{name}", [])
+        if any(v not in options[name] for v in current):  # e.g. a value of another dataset
+            st.session_state[f"f_{name}"] = [v for v in current if v in options[name]]
         chosen[name] = tuple(
             st.multiselect(
                 t(f"core.dim.{name}"),

@@ -56,7 +56,7 @@ def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
         for col, (_, k) in zip(cols, chunk.iterrows(), strict=False):
             value = fmt.value(k["unit"], k["value"], language, cur)
             delta = _delta_text(k, language, cur)
-            help_text = t(f"metric.{k['metric']}.help")
+            help_text = t(f"metric_help.{k['metric']}")
             sample = k.get("sample")
             if sample is not None and not math.isnan(sample) and sample < 30:
                 help_text += "\n\n" + t("core.small_sample", n=int(sample))

@@ -1,0 +1,66 @@
+"""The Overview page through Streamlit's AppTest, on the tiny fixture."""
+
+from __future__ import annotations
+
+import pytest
+from pagetest import metric_values, run_app
+
+pytestmark = pytest.mark.page
+
+Q2 = {"from": "2025-04-01", "to": "2025-06-30"}
+
+
+@pytest.fixture(autouse=True)
+def tiny_company(tiny_path, monkeypatch):
+    monkeypatch.setenv("SALESDASH_DB", str(tiny_path))
+
+
+def test_overview_renders_the_kpis():
+    at = run_app(query=Q2)
+    assert not at.exception
+    values = metric_values(at)
+    assert values["Won value"] == "$1.00K"  # D1 + D2 + D8 = 1000
+    assert values["Win rate"].startswith("75.0%")
+    assert values["Open pipeline"] == "$900"
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_channel_and_customer_type_change_the_numbers():
+    at = run_app(query=Q2 | {"ch": "Partner"})
+    assert not at.exception
+    assert metric_values(at)["Won value"] == "$200"  # D2 only
+    at = run_app(query=Q2 | {"ct": "Small business"})
+    assert metric_values(at)["Won value"] == "$200"  # D2 is the only Q2 win of Bolt (Small business)
+
+
+def test_sidebar_filter_changes_the_numbers():
+    at = run_app(query=Q2)
+    before = metric_values(at)["Won value"]
+    at.multiselect(key="f_channels").select("Direct").run()
+    assert not at.exception
+    after = metric_values(at)["Won value"]
+    assert (before, after) == ("$1.00K", "$800")  # D1 100 + D8 700
+    assert at.query_params["ch"] in ("Direct", ["Direct"])  # the URL follows the sidebar
+
+
+def test_chinese_labels():
+    at = run_app(query=Q2 | {"lang": "zh"})
+    assert not at.exception
+    assert "成交金额" in metric_values(at)
+    assert at.title[0].value == "销售管道概览"
+
+
+def test_nothing_matches_says_so():
+    at = run_app(query={"from": "2019-01-01", "to": "2019-03-31"})
+    assert not at.exception
+    assert any("No deals match" in w.value for w in at.warning)
+    assert len(at.get("plotly_chart")) == 0
+
+
+def test_broken_database_gets_a_message_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "broken.duckdb"
+    bad.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("SALESDASH_DB", str(bad))
+    at = run_app()
+    assert not at.exception
+    assert any("cannot be read" in e.value for e in at.error)
