@@ -41,13 +41,9 @@ def span(conn: db.Connection, today: date, use_last_date: bool) -> Span:
 
 def filter_options(conn: db.Connection) -> dict[str, list[str]]:
     """Filter dimension -> the distinct values present in the deals, sorted."""
-    out: dict[str, list[str]] = {}
-    for name, column in DIMENSIONS.items():
-        # column comes from the fixed DIMENSIONS table, never from a user
-        rows = db.query_rows(
-            conn, f"SELECT DISTINCT {column} FROM deal_facts WHERE {column} IS NOT NULL ORDER BY 1"
-        )
-        out[name] = [str(r[0]) for r in rows]
+    out: dict[str, list[str]] = {name: [] for name in DIMENSIONS}
+    for dimension, value in db.query_rows(conn, db.sql_text("filter_options")):
+        out[dimension].append(str(value))
     return out
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeAlias
 
 import duckdb
 import pandas as pd
@@ -139,7 +139,7 @@ def row_counts(conn: Connection) -> dict[str, int]:
             out[name] = 0
             continue
         # name comes from the fixed TABLES tuple above, never from a user
-        out[name] = int(query_rows(conn, f'SELECT count(*) FROM "{name}"')[0][0])
+        out[name] = int(query_rows(conn, f'SELECT count(*) FROM "{name}"')[0][0])  # noqa: S608
     return out
 
 
@@ -153,7 +153,7 @@ def company_dataset_id(path: Path) -> str:
     return f"company:{path}:{st.st_mtime_ns}:{st.st_size}"
 
 
-TableData = pa.Table | pd.DataFrame
+TableData: TypeAlias = pa.Table | pd.DataFrame
 
 
 def load_tables(conn: Connection, tables: Mapping[str, TableData], info: Mapping[str, str] | None = None) -> None:
@@ -167,7 +167,7 @@ def load_tables(conn: Connection, tables: Mapping[str, TableData], info: Mapping
         try:
             cur.register("_incoming", arrow)
             # table and column names are checked against the contract above
-            cur.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _incoming')
+            cur.execute(f'INSERT INTO "{name}" ({cols}) SELECT {cols} FROM _incoming')  # noqa: S608
             cur.unregister("_incoming")
         finally:
             cur.close()

@@ -27,7 +27,7 @@ _VALUE_KINDS = {
 
 
 def _query_dict() -> dict[str, list[str]]:
-    return {key: st.query_params.get_all(key) for key in st.query_params.keys()}
+    return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
 def _seed_from_url(as_of: date, options: dict[str, list[str]]) -> None:

@@ -63,9 +63,8 @@ def _explain(problem: db.DatabaseProblem) -> None:
         st.code(problem.detail)
     if problem.kind == "locked":
         st.button(t("core.retry"), icon=":material/refresh:")
-    elif problem.kind == "corrupt":
-        if st.button(t("core.db_rebuild"), icon=":material/build:"):
-            aside = problem.path.with_name(problem.path.name + f".broken-{int(time.time())}")
-            problem.path.replace(aside)
-            st.cache_resource.clear()
-            st.rerun()
+    elif problem.kind == "corrupt" and st.button(t("core.db_rebuild"), icon=":material/build:"):
+        aside = problem.path.with_name(problem.path.name + f".broken-{int(time.time())}")
+        problem.path.replace(aside)
+        st.cache_resource.clear()
+        st.rerun()
