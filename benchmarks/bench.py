@@ -1,0 +1,111 @@
+"""Speed at scale: per page, the median time of its data functions and of a full AppTest rerun.
+
+    python -m benchmarks.bench                    # 1M deals (database built once, cached)
+    python -m benchmarks.bench --deals 10000000   # 10M deals
+    python -m benchmarks.bench --pages overview --repeat 7
+
+The database is built by the demo generator into benchmarks/cache/ and reused. Data functions are
+timed directly (no Streamlit cache: the work a first view of a filter costs); the AppTest rerun is
+timed after a first run, with unchanged filters (what a click elsewhere on the page costs).
+Targets (issue figures, 2 cores): data functions <= 150 ms at 1M, rerun <= 400 ms, <= 1.5 s at 10M.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from salesdash import db, overview  # noqa: E402
+from salesdash.filters import Filters, preset_range  # noqa: E402
+from salesdash.funnel import reached_by_stage  # noqa: E402
+
+CACHE = ROOT / "benchmarks" / "cache"
+AS_OF = date(2025, 11, 25)
+
+DataWork = Callable[[db.Connection, Filters], Any]
+
+
+@dataclass(frozen=True)
+class PageBench:
+    """A page: its file and the data functions one view of it calls."""
+
+    file: str
+    work: tuple[DataWork, ...]
+    query: tuple[tuple[str, str], ...] = ()
+
+
+# Each page registers here: the data functions its view calls with the default filters.
+PAGES: dict[str, PageBench] = {
+    "overview": PageBench(
+        file="pages/overview.py",
+        work=(overview.kpis, reached_by_stage, overview.won_by_month),
+    ),
+}
+
+
+def database(deals: int) -> Path:
+    path = CACHE / f"demo-{deals}.duckdb"
+    if not path.exists():
+        from salesdash.demo import build_demo
+
+        started = time.perf_counter()
+        build_demo(path, deals=deals, seed=7, as_of=AS_OF)
+        print(f"built {path.name} in {time.perf_counter() - started:.1f} s, {path.stat().st_size / 1e6:.0f} MB")
+    return path
+
+
+def median_ms(fn: Callable[[], object], repeat: int) -> float:
+    fn()  # warm-up: first touch of the file's pages
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def bench_page(name: str, page: PageBench, conn: db.Connection, repeat: int) -> dict[str, float]:
+    start, end = preset_range("this_quarter", AS_OF)
+    f = Filters(date_from=start, date_to=end, as_of=AS_OF, preset="this_quarter")
+    data = median_ms(lambda: [w(conn, f) for w in page.work], repeat)
+    return {"data_ms": data, "rerun_ms": _rerun_ms(page, repeat)}
+
+
+def _rerun_ms(page: PageBench, repeat: int) -> float:
+    from pagetest import run_app
+
+    at = run_app(page=None if page.file == "pages/overview.py" else page.file, query=dict(page.query), timeout=600)
+    if at.exception:
+        raise RuntimeError(f"{page.file}: {at.exception}")
+    return median_ms(lambda: at.run(timeout=600), repeat)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--deals", type=int, default=1_000_000)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args(argv)
+    path = database(args.deals)
+    os.environ["SALESDASH_DB"] = str(path)
+    conn = db.open_company(path)
+    print("| page | deals | data functions (median ms) | AppTest rerun (median ms) |\n|---|---|---|---|")
+    for name in args.pages:
+        result = bench_page(name, PAGES[name], conn, args.repeat)
+        print(f"| {name} | {args.deals:,} | {result['data_ms']:.0f} | {result['rerun_ms']:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
