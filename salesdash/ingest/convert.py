@@ -1,0 +1,388 @@
+"""One mapped sheet -> rows in the shape of one contract table, with each problem recorded.
+
+A `SheetView` reads a field's text (several columns mapped to one field are coalesced, first
+non-blank wins), parses it, and records unreadable values (loaded blank, with a warning) and
+rejected rows (with their reason) in the upload's `Issues`. The converters return contract
+columns plus `_source` / `_row` (where each row came from) and a few working columns that
+salesdash.ingest.load uses across sheets (`_probability`, `_stage_word`, `_acc_*`, `_rep_*`).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from salesdash.ingest import parse
+from salesdash.ingest.limits import Problem
+from salesdash.ingest.mapping import SheetMapping
+from salesdash.ingest.read import ROW, RawSheet
+from salesdash.ingest.validate import LOADED, REJECTED, Issues, survey_score_problems
+
+_CURRENCY_HINTS = [
+    ("USD", r"\$|\bUSD\b|US\$"), ("EUR", r"€|\bEUR\b"), ("GBP", r"£|\bGBP\b"),
+    ("CNY", r"¥|￥|\bCNY\b|\bRMB\b|元|万|亿|人民币"), ("JPY", r"\bJPY\b"),
+]  # fmt: skip
+
+
+class SheetView:
+    """Parsed fields of one sheet, with every problem written to `issues` / `problems`."""
+
+    def __init__(self, sheet: RawSheet, mapping: SheetMapping, issues: Issues, problems: list[Problem]) -> None:
+        self.sheet = sheet
+        self.mapping = mapping
+        self.issues = issues
+        self.problems = problems
+        self.frame = sheet.frame
+        self.rejected = pd.Series(False, index=self.frame.index)
+        self.warnings: dict[str, int] = {}
+        self._columns: dict[str, list[str]] = {}
+        for c in mapping.columns:
+            if c.field:
+                self._columns.setdefault(c.field, []).append(c.column)
+
+    def has(self, field: str) -> bool:
+        return field in self._columns
+
+    def column(self, field: str) -> str:
+        return self._columns.get(field, [""])[0]
+
+    def text(self, field: str) -> pd.Series | None:
+        cols = self._columns.get(field)
+        if not cols:
+            return None
+        out = self.frame[cols[0]].astype("str").str.strip()
+        for extra in cols[1:]:
+            out = out.where(out != "", self.frame[extra].astype("str").str.strip())
+        return out
+
+    def warn(self, mask: pd.Series, field: str, issue: str, values: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool) & ~self.rejected
+        n = self.issues.add(self.sheet, mask, self.column(field) or field, issue, LOADED, values)
+        if n:
+            self.warnings[issue] = self.warnings.get(issue, 0) + n
+
+    def reject(self, mask: pd.Series, field: str, reason: str, values: pd.Series | None = None) -> None:
+        mask = mask.fillna(False).astype(bool) & ~self.rejected
+        self.issues.add(self.sheet, mask, self.column(field) or field, reason, REJECTED, values)
+        self.rejected |= mask
+
+    def note(self, key: str, severity: str = "info", **values: object) -> None:
+        self.problems.append(Problem(key, severity, self.sheet.source, dict(values)))
+
+    def dates(self, field: str, keep_time: bool = False) -> pd.Series | None:
+        texts = self.text(field)
+        if texts is None:
+            return None
+        column = self.column(field)
+        values, decided = parse.parse_dates(texts, self.mapping.date_order.get(column))
+        if decided.order:
+            key = "date_order_conflict" if decided.conflicting else "date_order_assumed" if decided.ambiguous else "date_order_found"
+            self.note(key, "warning" if decided.conflicting else "info", column=column, order=decided.order)
+        self.warn(parse.bad_dates(texts, values), field, "unreadable_date")
+        return values if keep_time else values.dt.floor("D")
+
+    def amounts(self, field: str) -> pd.Series | None:
+        texts = self.text(field)
+        if texts is None:
+            return None
+        values, bad = parse.parse_amounts(texts)
+        self.warn(bad, field, "unreadable_amount")
+        return values
+
+    def words(self, field: str, words: dict[str, str]) -> pd.Series | None:
+        texts = self.text(field)
+        if texts is None:
+            return None
+        values, unknown = parse.normalise_words(texts, words)
+        self.warn(unknown, field, "unknown_word")
+        return values
+
+    def formula_check(self) -> None:
+        """Text that would run as a formula in a spreadsheet: loaded as text, flagged (exports defuse it)."""
+        for field, cols in self._columns.items():
+            texts = self.frame[cols[0]].astype("str")
+            self.warn(texts.str.match(r"^=[A-Za-z_(]"), field, "formula_text")
+
+    def finish(self, out: pd.DataFrame) -> pd.DataFrame:
+        out["_source"] = self.sheet.source
+        out["_row"] = self.frame[ROW]
+        return out.loc[~self.rejected].reset_index(drop=True)
+
+
+def _ids(view: SheetView, field: str, prefix: str) -> pd.Series:
+    """The sheet's ids; without an id column, ids made from the row numbers (and said so)."""
+    ids = view.text(field)
+    if ids is None:
+        view.note("generated_ids", field=field)
+        return prefix + "-" + view.frame[ROW].astype("str")
+    view.reject(ids == "", field, "blank_id")
+    return ids
+
+
+def _blank_to_none(s: pd.Series | None, index: pd.Index) -> pd.Series:
+    if s is None:
+        return pd.Series(None, index=index, dtype=object)
+    return s.astype(object).where(s != "", None)
+
+
+def deals(view: SheetView, today: date) -> pd.DataFrame:
+    frame = view.frame
+    idx = frame.index
+    view.formula_check()
+    out = pd.DataFrame(index=idx)
+    out["deal_id"] = _ids(view, "deal_id", "deal")
+    status = pd.Series(None, index=idx, dtype=object)
+    status_text = view.text("status_text")
+    if status_text is not None:
+        status = parse.status_words(status_text)
+    if view.has("is_closed"):
+        closed = parse.parse_bools(view.text("is_closed"))  # type: ignore[arg-type]
+        won = parse.parse_bools(view.text("is_won")) if view.has("is_won") else pd.Series(None, index=idx, dtype=object)
+        from_flags = np.where(closed == False, "open", np.where((closed == True) & (won == True), "won",  # noqa: E712
+                              np.where((closed == True) & (won == False), "lost", None)))  # noqa: E712
+        status = status.where(status.notna(), pd.Series(from_flags, index=idx))
+    elif view.has("is_won"):
+        won = parse.parse_bools(view.text("is_won"))  # type: ignore[arg-type]
+        status = status.where(status.notna() | (won != True), "won")  # noqa: E712
+    stage_text = view.text("stage")
+    stage_word = pd.Series(None, index=idx, dtype=object)
+    if stage_text is not None:
+        stage_word = parse.status_words(stage_text)
+        status = status.where(status.notna(), stage_word)
+        status = status.where(status.notna() | (stage_text == ""), "open")
+    if not (view.has("status_text") or view.has("is_won") or view.has("is_closed") or view.has("stage")):
+        view.note("no_status_column", "warning")
+        status = pd.Series("open", index=idx, dtype=object)
+    view.reject(status.isna(), "stage" if view.has("stage") else "status_text", "no_status")
+    out["status"] = status
+    # the stage name: a real stage (not a won/lost word); won deals get the won stage later
+    out["stage"] = _blank_to_none(stage_text.where(stage_word.isna(), "") if stage_text is not None else None, idx)
+    out["_stage_word"] = _blank_to_none(stage_text.where(stage_word.isin(["won", "lost"]), "") if stage_text is not None else None, idx)
+    for field in ("name", "account_id", "rep_id", "product", "channel", "lead_source", "lost_reason", "competitor"):
+        out[field] = _blank_to_none(view.text(field), idx)
+    out["deal_type"] = view.words("deal_type", parse.DEAL_TYPE_WORDS)
+    out["forecast_category"] = view.words("forecast_category", parse.FORECAST_WORDS)
+    amount = view.amounts("amount")
+    out["amount"] = amount if amount is not None else np.nan
+    out["currency"] = _currency(view)
+    created = view.dates("created_on")
+    closed_on = view.dates("closed_on")
+    close_date = view.dates("close_date")
+    expected = view.dates("expected_close")
+    nat = pd.Series(pd.NaT, index=idx, dtype="datetime64[s]")
+    closed_on = closed_on if closed_on is not None else nat
+    expected = expected if expected is not None else nat
+    is_closed = status.isin(["won", "lost"])
+    if close_date is not None:
+        closed_on = closed_on.where(closed_on.notna() | ~is_closed, close_date)
+        expected = expected.where(expected.notna() | is_closed, close_date)
+    out["created_on"] = created if created is not None else nat
+    out["closed_on"] = closed_on.where(is_closed)
+    out["expected_close"] = expected
+    probability = view.text("probability")
+    out["_probability"] = parse.parse_probabilities(probability)[0] if probability is not None else np.nan
+    for field in ("account.customer_type", "account.industry", "account.region", "rep.team", "rep.region"):
+        out["_" + field.replace(".", "_")] = _blank_to_none(view.text(field), idx)
+    _deal_warnings(view, out, today)
+    return view.finish(out)
+
+
+def _deal_warnings(view: SheetView, out: pd.DataFrame, today: date) -> None:
+    amount = out["amount"]
+    view.warn(amount < 0, "amount", "negative_amount")
+    view.warn(amount == 0, "amount", "zero_amount")
+    if view.has("account_id"):
+        view.warn(out["account_id"].isna(), "account_id", "blank_account")
+    if view.has("created_on"):
+        view.warn(out["created_on"].isna() & (view.text("created_on") == ""), "created_on", "blank_created")
+    else:
+        view.note("no_created_column", "warning")
+    closed = out["status"].isin(["won", "lost"])
+    view.warn(closed & out["closed_on"].isna(), "close_date" if view.has("close_date") else "closed_on", "blank_closed")
+    view.warn(out["closed_on"] < out["created_on"], "close_date" if view.has("close_date") else "closed_on", "close_before_create")
+    view.warn((out["status"] == "won") & (out["closed_on"] > pd.Timestamp(today)), "close_date" if view.has("close_date") else "closed_on", "future_close_won")
+
+
+def _currency(view: SheetView) -> pd.Series | str | None:
+    text = view.text("currency")
+    if text is not None:
+        return text.str.upper().where(text != "", None)
+    amounts = view.text("amount")
+    if amounts is None:
+        return None
+    sample = amounts[amounts != ""].head(500)
+    for code, pattern in _CURRENCY_HINTS:
+        if len(sample) and sample.str.contains(pattern, regex=True).mean() > 0.5:
+            return code
+    return None
+
+
+def events(view: SheetView) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(deal_events rows, stage sequences for ordering) from a stage-history or field-history sheet."""
+    idx = view.frame.index
+    deal_id = view.text("deal_id")
+    if deal_id is None:
+        view.note("history_without_deal_id", "warning")
+        view.reject(pd.Series(True, index=idx), "deal_id", "blank_id")
+        return pd.DataFrame(), pd.DataFrame()
+    view.reject(deal_id == "", "deal_id", "blank_id")
+    changed = view.dates("changed_at", keep_time=True)
+    if changed is None:
+        view.note("history_without_date", "warning")
+        changed = pd.Series(pd.NaT, index=idx, dtype="datetime64[s]")
+    view.reject(changed.isna(), "changed_at", "no_date")
+    keep = ~view.rejected
+    base = pd.DataFrame({"deal_id": deal_id, "changed_at": changed, "_row": view.frame[ROW]}).loc[keep]
+    parts: list[pd.DataFrame] = []
+    if view.has("field") and view.has("new_value"):
+        field = view.text("field").loc[keep].str.lower().str.replace(r"[^a-z]", "", regex=True)  # type: ignore[union-attr]
+        names = {"stage": "stage", "stagename": "stage", "amount": "amount", "closedate": "expected_close",
+                 "forecastcategory": "forecast_category", "forecastcategoryname": "forecast_category", "status": "status"}  # fmt: skip
+        mapped = field.map(names)
+        old = view.text("old_value")
+        parts.append(base.assign(field=mapped, old_value=old.loc[keep] if old is not None else None,
+                                 new_value=view.text("new_value").loc[keep]).dropna(subset=["field"]))  # type: ignore[union-attr]
+    else:
+        ordered = base.sort_values(["deal_id", "changed_at"], kind="stable")
+        for field, source in (("stage", "stage"), ("amount", "amount"), ("expected_close", "close_date")):
+            texts = view.text(source)
+            if texts is None:
+                continue
+            values = texts.loc[ordered.index]
+            if source == "close_date":
+                values = parse.parse_dates(values)[0].dt.strftime("%Y-%m-%d").fillna("")
+            previous = values.groupby(ordered["deal_id"]).shift()
+            first = previous.isna()
+            changed_mask = (values != previous) & (values != "") & (~first if field != "stage" else True)
+            old = view.text("old_stage") if field == "stage" else None
+            old_values = old.loc[ordered.index].where(old.loc[ordered.index] != "", previous) if old is not None else previous
+            parts.append(ordered.loc[changed_mask].assign(field=field, old_value=old_values[changed_mask], new_value=values[changed_mask]))
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["deal_id", "changed_at", "field", "old_value", "new_value", "_row"])
+    out["_source"] = view.sheet.source
+    stage_rows = out[out["field"] == "stage"]
+    sequences = pd.DataFrame({"deal_id": stage_rows["deal_id"], "changed_at": stage_rows["changed_at"], "stage": stage_rows["new_value"]})
+    probability = view.text("probability")
+    if probability is not None and view.has("stage"):
+        sequences.attrs["probabilities"] = pd.DataFrame(
+            {"stage": view.text("stage"), "probability": parse.parse_probabilities(probability)[0]}  # type: ignore[arg-type]
+        ).loc[keep]
+    return out, sequences
+
+
+def accounts(view: SheetView) -> pd.DataFrame:
+    idx = view.frame.index
+    view.formula_check()
+    out = pd.DataFrame(index=idx)
+    ids = view.text("account_id")
+    names = view.text("name")
+    if ids is None and names is not None:
+        ids = names
+    out["account_id"] = _ids(view, "account_id", "account") if ids is None or view.has("account_id") else ids
+    if ids is not None and not view.has("account_id"):
+        view.reject(ids == "", "name", "blank_id")
+    out["name"] = _blank_to_none(names if names is not None else out["account_id"], idx)
+    for field in ("customer_type", "industry", "region", "size_band"):
+        out[field] = _blank_to_none(view.text(field), idx)
+    if view.has("employees") and not view.has("size_band"):
+        employees, _ = parse.parse_amounts(view.text("employees"))  # type: ignore[arg-type]
+        out["size_band"] = employees.map(parse.size_band)
+        view.note("size_from_employees")
+    return view.finish(out)
+
+
+def reps(view: SheetView) -> pd.DataFrame:
+    idx = view.frame.index
+    view.formula_check()
+    out = pd.DataFrame(index=idx)
+    ids, names = view.text("rep_id"), view.text("name")
+    if ids is None and names is not None:
+        out["rep_id"] = names
+        view.reject(names == "", "name", "blank_id")
+    else:
+        out["rep_id"] = _ids(view, "rep_id", "rep")
+    out["name"] = _blank_to_none(names if names is not None else out["rep_id"], idx)
+    for field in ("team", "region", "manager"):
+        out[field] = _blank_to_none(view.text(field), idx)
+    if not view.has("team") and view.has("manager"):
+        out["team"] = out["manager"]
+        view.note("team_from_manager")
+    hired = view.dates("hired_on")
+    out["hired_on"] = hired if hired is not None else pd.NaT
+    return view.finish(out)
+
+
+def quotas(view: SheetView) -> pd.DataFrame:
+    idx = view.frame.index
+    out = pd.DataFrame(index=idx)
+    rep = view.text("rep_id")
+    out["rep_id"] = rep if rep is not None else ""
+    view.reject(out["rep_id"] == "", "rep_id", "no_rep")
+    start, end = view.dates("period_start"), view.dates("period_end")
+    period = view.text("period")
+    if period is not None:
+        spans = period.map(parse.quarter_or_month)
+        p_start = pd.to_datetime(spans.map(lambda s: s[0] if s else None))
+        p_end = pd.to_datetime(spans.map(lambda s: s[1] if s else None))
+        start = p_start if start is None else start.fillna(p_start)
+        end = p_end if end is None else end.fillna(p_end)
+    if start is None:
+        start = pd.Series(pd.NaT, index=idx, dtype="datetime64[s]")
+    if end is None:  # a start alone: a quarter from that day
+        end = start + pd.DateOffset(months=3) - pd.Timedelta(days=1)
+    out["period_start"], out["period_end"] = start, end
+    view.reject(start.isna() | end.isna(), "period" if view.has("period") else "period_start", "no_period")
+    amount = view.amounts("amount")
+    out["amount"] = amount if amount is not None else np.nan
+    view.reject(out["amount"].isna(), "amount", "no_amount")
+    return view.finish(out)
+
+
+_ACTIVITY_TYPES = {"call": "call, phone, phone call, 电话, 通话", "email": "email, e-mail, mail, 邮件",
+                   "meeting": "meeting, 会议, 会面", "demo": "demo, demonstration, 演示", "visit": "visit, site visit, 拜访, 上门",
+                   "social": "social, wechat, linkedin, 微信, 社交"}  # fmt: skip
+ACTIVITY_WORDS = {re.sub(r"[^0-9a-z\u3400-\u9fff]", "", w.lower()): k for k, text in _ACTIVITY_TYPES.items() for w in text.split(", ")}
+
+
+def activities(view: SheetView) -> pd.DataFrame:
+    idx = view.frame.index
+    view.formula_check()
+    out = pd.DataFrame(index=idx)
+    out["activity_id"] = _ids(view, "activity_id", "activity")
+    for field in ("deal_id", "account_id", "rep_id", "outcome"):
+        out[field] = _blank_to_none(view.text(field), idx)
+    out["type"] = view.words("type", ACTIVITY_WORDS)
+    when = view.dates("occurred_at", keep_time=True)
+    out["occurred_at"] = when if when is not None else pd.NaT
+    return view.finish(out)
+
+
+def surveys(view: SheetView) -> pd.DataFrame:
+    idx = view.frame.index
+    view.formula_check()
+    out = pd.DataFrame(index=idx)
+    out["response_id"] = _ids(view, "response_id", "response")
+    for field in ("account_id", "deal_id", "rep_id", "comment"):
+        out[field] = _blank_to_none(view.text(field), idx)
+    when = view.dates("submitted_on")
+    out["submitted_on"] = when if when is not None else pd.NaT
+    for field in ("nps", "csat", "product_quality", "service_attitude", "response_speed"):
+        out[field] = view.amounts(field) if view.has(field) else np.nan
+    bad = survey_score_problems(out)
+    for column, group in bad.groupby("column"):
+        mask = pd.Series(False, index=idx)
+        mask.loc[group["index"].to_numpy()] = True
+        view.reject(mask, str(column), "score_out_of_range")
+    return view.finish(out)
+
+
+def products(view: SheetView) -> pd.DataFrame:
+    out = pd.DataFrame(index=view.frame.index)
+    names = view.text("product")
+    out["product"] = names if names is not None else ""
+    view.reject(out["product"] == "", "product", "blank_id")
+    price = view.amounts("price")
+    out["price"] = price if price is not None else np.nan
+    return view.finish(out)
