@@ -122,6 +122,11 @@ def _ids(view: SheetView, field: str, prefix: str) -> pd.Series:
     return ids
 
 
+def _must(s: pd.Series | None) -> pd.Series:
+    assert s is not None
+    return s
+
+
 def _blank_to_none(s: pd.Series | None, index: pd.Index) -> pd.Series:
     if s is None:
         return pd.Series(None, index=index, dtype=object)
@@ -139,13 +144,15 @@ def deals(view: SheetView, today: date) -> pd.DataFrame:
     if status_text is not None:
         status = parse.status_words(status_text)
     if view.has("is_closed"):
-        closed = parse.parse_bools(view.text("is_closed"))  # type: ignore[arg-type]
-        won = parse.parse_bools(view.text("is_won")) if view.has("is_won") else pd.Series(None, index=idx, dtype=object)
-        from_flags = np.where(closed == False, "open", np.where((closed == True) & (won == True), "won",  # noqa: E712
-                              np.where((closed == True) & (won == False), "lost", None)))  # noqa: E712
-        status = status.where(status.notna(), pd.Series(from_flags, index=idx))
+        closed = parse.parse_bools(_must(view.text("is_closed")))
+        won = parse.parse_bools(_must(view.text("is_won"))) if view.has("is_won") else pd.Series(None, index=idx, dtype=object)
+        from_flags = pd.Series(None, index=idx, dtype=object)
+        from_flags[closed == False] = "open"  # noqa: E712
+        from_flags[(closed == True) & (won == True)] = "won"  # noqa: E712
+        from_flags[(closed == True) & (won == False)] = "lost"  # noqa: E712
+        status = status.where(status.notna(), from_flags)
     elif view.has("is_won"):
-        won = parse.parse_bools(view.text("is_won"))  # type: ignore[arg-type]
+        won = parse.parse_bools(_must(view.text("is_won")))
         status = status.where(status.notna() | (won != True), "won")  # noqa: E712
     stage_text = view.text("stage")
     stage_word = pd.Series(None, index=idx, dtype=object)
@@ -267,7 +274,7 @@ def events(view: SheetView) -> tuple[pd.DataFrame, pd.DataFrame]:
     probability = view.text("probability")
     if probability is not None and view.has("stage"):
         sequences.attrs["probabilities"] = pd.DataFrame(
-            {"stage": view.text("stage"), "probability": parse.parse_probabilities(probability)[0]}  # type: ignore[arg-type]
+            {"stage": view.text("stage"), "probability": parse.parse_probabilities(probability)[0]}
         ).loc[keep]
     return out, sequences
 
@@ -287,7 +294,7 @@ def accounts(view: SheetView) -> pd.DataFrame:
     for field in ("customer_type", "industry", "region", "size_band"):
         out[field] = _blank_to_none(view.text(field), idx)
     if view.has("employees") and not view.has("size_band"):
-        employees, _ = parse.parse_amounts(view.text("employees"))  # type: ignore[arg-type]
+        employees, _ = parse.parse_amounts(_must(view.text("employees")))
         out["size_band"] = employees.map(parse.size_band)
         view.note("size_from_employees")
     return view.finish(out)
