@@ -62,7 +62,7 @@ class Assembled:
 def assemble(parts: dict[str, list[pd.DataFrame]], sequences: list[pd.DataFrame], options: Options,
              problems: list[Problem]) -> Assembled:
     out = Assembled({}, [], {}, "none", [])
-    frames = {name: pd.concat(p, ignore_index=True) for name, p in parts.items() if p}
+    frames: dict[str, pd.DataFrame | None] = {name: pd.concat(p, ignore_index=True) for name, p in parts.items() if p}
     for name in KEYS:
         if name in frames:
             frames[name] = _dedupe(name, frames[name], out)
@@ -103,7 +103,7 @@ def assemble(parts: dict[str, list[pd.DataFrame]], sequences: list[pd.DataFrame]
         if unknown.any():
             problems.append(Problem("history_unknown_deal", "warning", "", {"rows": int(unknown.sum())}))
     for name, frame in frames.items():
-        if name in CONTRACT:
+        if name in CONTRACT and frame is not None:
             out.tables[name] = frame
     return out
 

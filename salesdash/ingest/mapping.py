@@ -84,8 +84,24 @@ def map_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list
             guesses[c] = ColumnGuess(c, found, 0.6, "partial")
             taken.add(found)
     if table == "deals":
+        _check_flags(frame, guesses, taken)
         _by_values(frame, [c for c in columns if not guesses[c].field], guesses, taken)
     return [guesses[c] for c in columns]
+
+
+def _check_flags(frame: pd.DataFrame, guesses: dict[str, ColumnGuess], taken: set[str]) -> None:
+    """A "Closed" / "Won" header over dates is a close date, not a yes/no flag (hand-made sheets)."""
+    for c, g in guesses.items():
+        if g.field not in ("is_closed", "is_won"):
+            continue
+        sample = frame[c][frame[c] != ""].head(300)
+        if len(sample) == 0 or parse.parse_bools(sample).notna().mean() >= 0.5:
+            continue
+        dates, _ = parse.parse_dates(sample)
+        if dates.notna().mean() >= 0.8 and "closed_on" not in taken:
+            taken.discard(g.field)
+            guesses[c] = ColumnGuess(c, "closed_on", 0.6, "values")
+            taken.add("closed_on")
 
 
 def _by_values(frame: pd.DataFrame, columns: Iterable[str], guesses: dict[str, ColumnGuess], taken: set[str]) -> None:

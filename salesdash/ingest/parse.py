@@ -298,16 +298,17 @@ def _lookup(table: dict[str, str]) -> dict[str, str]:
 
 
 DEAL_TYPE_WORDS = _lookup(_DEAL_TYPES)
-FORECAST_WORDS = _lookup(_FORECASTS)
+FORECAST_WORDS = _lookup(_FORECASTS) | {"closed": "", "closedwon": "", "closedlost": "", "won": "", "lost": ""}
 
 
 def normalise_words(texts: pd.Series, words: dict[str, str]) -> tuple[pd.Series, pd.Series]:
-    """(contract code or None, mask of non-blank cells that are no known word)."""
+    """(contract code or None, mask of non-blank cells that are no known word). A word mapped to ''
+    is known but means "none" (Salesforce's forecast category "Closed")."""
     clean = texts.fillna("").astype("str")
     key = clean.str.lower().str.replace(r"[^0-9a-z\u3400-\u9fff]", "", regex=True)
     out = key.map(words)
     unknown = out.isna() & (clean.str.strip() != "")
-    return out.astype(object).where(out.notna(), None), unknown
+    return out.astype(object).where(out.notna() & (out != ""), None), unknown
 
 
 def to_date(values: pd.Series) -> pd.Series:

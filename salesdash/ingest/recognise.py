@@ -28,7 +28,8 @@ def propose(sheet: RawSheet) -> SheetMapping:
         m = SheetMapping(sheet.source, table, 0.0, map_columns(table, sheet.frame, sheet.columns))
         candidates[table] = (score(table, m), m)
     deals_score, deals = candidates["deals"]
-    if deals_score and _ids_repeat(sheet, deals) and "changed_at" in candidates["deal_events"][1].fields():
+    events_mapping = candidates["deal_events"][1]
+    if deals_score and _ids_repeat(sheet, events_mapping) and "changed_at" in events_mapping.fields():
         events_score, events = candidates["deal_events"]
         candidates["deal_events"] = (max(events_score, deals_score) + 1, events)
     best = max(candidates, key=lambda t: candidates[t][0])
@@ -47,8 +48,8 @@ def remap(sheet: RawSheet, table: str) -> SheetMapping:
     return SheetMapping(sheet.source, table, 1.0, map_columns(table, sheet.frame, sheet.columns))
 
 
-def _ids_repeat(sheet: RawSheet, deals: SheetMapping) -> bool:
-    column = deals.fields().get("deal_id")
+def _ids_repeat(sheet: RawSheet, mapping: SheetMapping) -> bool:
+    column = mapping.fields().get("deal_id")
     if column is None or len(sheet.frame) < 4:
         return False
     ids = sheet.frame[column]

@@ -33,7 +33,7 @@ DEAL = {
     "name": "name, opportunity name, deal name, title, topic, potential name, opportunity, deal, "
     "商机名称, 机会名称, 项目名称, 商机, 商机主题",
     "account_id": "account id, accountid, account name, account, organization, associated company, "
-    "associated company ids (primary), company, company name, potential customer, customer, customer name, "
+    "associated company ids (primary), company, company name, potential customer, customer, customer name, client, "
     "客户名称, 客户, 公司名称, 客户id, 客户编号, 所属客户",
     "rep_id": "owner id, ownerid, owner, opportunity owner, deal owner, potential owner, sales agent, salesperson, "
     "sales rep, rep, assigned to, hubspot_owner_id, owner name, 负责人, 销售人员, 销售代表, 所有者, 业务员, 销售, "
@@ -47,7 +47,7 @@ DEAL = {
     "currency": "currency, currency iso code, currencyisocode, opportunity currency, currency of value, deal currency code, "
     "币种, 货币",
     "created_on": "created date, createddate, create date, created time, created, deal created, creation date, created on, "
-    "engage date, open date, 创建时间, 创建日期, 立项日期, 商机创建时间",
+    "engage date, open date, opened, opened on, 创建时间, 创建日期, 立项日期, 商机创建时间",
     "expected_close": "expected close date, expected closing, est. close date, est close date, estimated close date, "
     "预计成交日期, 预计签单日期, 预计结单日期, 预计关闭日期, 预计成交时间",
     "closed_on": "won time, lost time, deal closed on, closed on, actual close date, closed date, 实际成交日期, 成交日期, "
@@ -88,7 +88,7 @@ EVENT = {
 ACCOUNT = {
     "account_id": "id, account id, accountid, account, customer id, company id, record id, organization id, "
     "客户id, 客户编号",
-    "name": "name, account name, company name, company, organization, organization name, customer name, "
+    "name": "name, account name, company name, company, organization, organization name, customer name, client, "
     "客户名称, 公司名称, 客户",
     "customer_type": "customer type, account type, type, segment, tier, customer segment, 客户类型, 客户级别, 客户分类",
     "industry": "industry, sector, 行业, 客户行业, 所属行业",

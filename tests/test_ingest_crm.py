@@ -1,0 +1,94 @@
+"""Exports shaped like each CRM's (tests/crm_fixtures.py) map without a manual correction."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import crm_fixtures as cf
+import pytest
+
+from salesdash import ingest
+
+CASES = [(name, kind) for name in cf.EXPORTS for kind in ("xlsx", "csv")]
+
+
+def load(name: str, kind: str) -> tuple[ingest.Result, object]:
+    result = ingest.analyse(cf.as_files(cf.EXPORTS[name](), kind), options=ingest.Options(today=date(2025, 11, 25)))
+    return result, ingest.to_database(result)
+
+
+@pytest.mark.parametrize(("name", "kind"), CASES)
+def test_export_maps_without_correction(name, kind):
+    result, conn = load(name, kind)
+    counts = dict(conn.execute("SELECT status, count(*) FROM deals GROUP BY 1").fetchall())
+    values = dict(conn.execute("SELECT status, sum(amount) FROM deals GROUP BY 1").fetchall())
+    # 8 won / 6 lost / 10 open; values 36,000 / 69,000 / 195,000 (crm_fixtures docstring)
+    assert counts == {"won": 8, "lost": 6, "open": 10}
+    assert values == {"won": 36_000, "lost": 69_000, "open": 195_000}
+    assert result.report.summary()["balanced"].all()
+    assert all(m.table for m in result.mappings), "every sheet recognised"
+    # every closed deal has its close date, every deal its creation date
+    assert conn.execute("SELECT count(*) FROM deals WHERE status <> 'open' AND closed_on IS NULL").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM deals WHERE created_on IS NULL").fetchone() == (0,)
+    assert conn.execute("SELECT min(created_on), max(closed_on) FROM deals").fetchone() == (date(2025, 1, 1), date(2025, 3, 14))
+
+
+def test_salesforce_tables_and_history():
+    result, conn = load("salesforce", "xlsx")
+    assert {m.source.split(" › ")[1]: m.table for m in result.mappings} == {
+        "Opportunity": "deals", "OpportunityHistory": "deal_events", "Account": "accounts", "User": "reps"}
+    assert result.stage_how == "history"
+    assert result.open_stages == cf.SF_OPEN
+    # owners and accounts join: every deal has a rep name and an account name
+    assert conn.execute("SELECT count(*) FROM deal_facts WHERE rep_name IS NULL OR account_name IS NULL").fetchone() == (0,)
+    # history: 86 rows; stage events are the rows where the stage changed (all of them here)
+    assert result.report.summary().set_index("table").loc["deal_events", "rows_loaded"] == 86
+    assert conn.execute("SELECT count(*) FROM deal_events WHERE field = 'stage'").fetchone() == (86,)
+    assert conn.execute("SELECT count(DISTINCT team) FROM reps").fetchone() == (2,)
+
+
+def test_salesforce_report_footer_is_rejected_with_its_reason():
+    result, _ = load("salesforce_report", "csv")
+    summary = result.report.summary().iloc[0]
+    # 24 deals + 3 footer lines (Grand Totals, Confidential, Copyright); the blank line is not a row
+    assert (summary["rows_read"], summary["rows_loaded"], summary["rows_rejected"]) == (27, 24, 3)
+    assert set(result.report.rejected()["issue"]) == {"report_footer"}
+    orders = {p.values["column"]: p.values["order"] for p in result.report.problems if p.key == "date_order_found"}
+    assert orders == {"Created Date": "dmy", "Close Date": "dmy"}  # 16/10-style days above 12 tell
+
+
+def test_pipedrive_status_and_stage_at_loss():
+    _, conn = load("pipedrive", "csv")
+    # lost deals keep the stage they were lost at; won deals move to the won stage
+    lost_stages = conn.execute("SELECT count(*) FROM deals WHERE status = 'lost' AND stage IS NOT NULL").fetchone()
+    assert lost_stages == (6,)
+    assert conn.execute("SELECT DISTINCT stage FROM deals WHERE status = 'won'").fetchall() == [("Won",)]
+    assert conn.execute("SELECT DISTINCT currency FROM deals").fetchall() == [("EUR",)]
+    assert conn.execute("SELECT count(DISTINCT channel) FROM deals").fetchone() == (3,)
+
+
+def test_chinese_headers_amounts_and_dates():
+    result, conn = load("chinese", "csv")
+    fields = result.mappings[0].fields()
+    assert fields["name"] == "商机名称" and fields["account_id"] == "客户名称" and fields["stage"] == "销售阶段"
+    assert fields["amount"] == "金额" and fields["expected_close"] == "预计成交日期" and fields["rep_id"] == "负责人"
+    assert fields["account.customer_type"] == "客户类型" and fields["channel"] == "渠道"
+    # 预计成交日期 2025年6月15日 for open deal 15
+    assert conn.execute("SELECT expected_close FROM deals WHERE name = '商机15'").fetchone() == (date(2025, 6, 15),)
+    # customer type carried on the deal sheet becomes the account's
+    assert conn.execute("SELECT count(DISTINCT customer_type) FROM deal_facts").fetchone() == (3,)
+    assert result.open_stages == ["验证客户", "需求确定", "方案报价", "谈判审核"]
+
+
+def test_hand_made_sheet_below_a_title_block():
+    result, conn = load("hand_made", "xlsx")
+    sheet = result.sheets[0]
+    assert sheet.title_rows == 3  # two title lines and a blank line above the header
+    fields = result.mappings[0].fields()
+    assert fields["closed_on"] == "Closed" and fields["created_on"] == "Opened" and fields["status_text"] == "Won/Lost"
+    assert conn.execute("SELECT count(DISTINCT customer_type) FROM deal_facts").fetchone() == (3,)
+
+
+def test_gb18030_encoding_is_detected():
+    result, _ = load("chinese", "csv")
+    assert any(p.key == "encoding" and p.values["encoding"] == "gb18030" for p in result.report.problems)
