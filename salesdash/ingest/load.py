@@ -97,8 +97,8 @@ def assemble(parts: dict[str, list[pd.DataFrame]], sequences: list[pd.DataFrame]
         frames["stages"] = ordered.table
         if deals["created_on"].isna().any() and (deals["status"] == "open").any():
             problems.append(Problem("open_without_created", "info", "", {"rows": int((deals["created_on"].isna() & (deals["status"] == "open")).sum())}))
-    if "deal_events" in frames and deals is not None:
-        events = frames["deal_events"]
+    events = frames.get("deal_events")
+    if events is not None and deals is not None:
         unknown = ~events["deal_id"].isin(set(deals["deal_id"]))
         if unknown.any():
             problems.append(Problem("history_unknown_deal", "warning", "", {"rows": int(unknown.sum())}))
