@@ -215,7 +215,8 @@ def _read_file(name: str, data: bytes, limits: Limits, problems: list[Problem]) 
         raise UploadProblem("not_a_spreadsheet", ext=ext)
     if kind == "damaged":  # a zip container (xlsx, ods, zip) cut short or broken
         raise UploadProblem("corrupt_workbook" if ext in BOOK_EXTENSIONS else "corrupt_zip", detail="zip container")
-    if kind != expected and not (expected == "xlsx" and kind == "xls" and ext == ".xlsm"):
+    office = {"xls", "xlsx", "xlsm"}  # an encrypted .xlsx is an OLE2 file like .xls: not a misnamed file
+    if kind != expected and not (expected in office and kind in office):
         problems.append(Problem("wrong_extension", "warning", name, {"ext": ext, "kind": kind}))
     if kind == "text":
         return [read_text(name, data, ext, limits, problems)]
@@ -237,14 +238,48 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    guess = charset_normalizer.from_bytes(data[:200_000], cp_isolation=["gb18030", "big5", "cp1252"]).best()
-    candidates = [guess.encoding] if guess is not None else []
-    for enc in [*candidates, "gb18030", "cp1252"]:
+    sample = data[:200_000]
+    scored = [(score, enc) for enc in ("gb18030", "big5", "cp1252") if (score := _plausibility(sample, enc)) is not None]
+    if scored:
+        best = max(scored)[1]
         try:
-            return data.decode(enc), enc
+            return data.decode(best), best
+        except UnicodeDecodeError:
+            pass
+    guess = charset_normalizer.from_bytes(sample, cp_isolation=["gb18030", "big5", "cp1252"]).best()
+    if guess is not None:
+        try:
+            return data.decode(guess.encoding), guess.encoding
         except (UnicodeDecodeError, LookupError):
-            continue
+            pass
     return data.decode("latin-1"), "latin-1"
+
+
+def _plausibility(sample: bytes, encoding: str) -> float | None:
+    """How much a strict decoding reads like text: the share of its non-ASCII characters that are
+    common ones (GB2312 level-1 hanzi, Big5 level-1 hanzi, Latin-1 letters). None if it does not decode."""
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        try:  # the sample may end inside a character
+            text = sample[:-4].decode(encoding)
+        except UnicodeDecodeError:
+            return None
+    wide = [c for c in text if ord(c) > 127]
+    if not wide:
+        return 0.0
+    common = 0
+    for c in wide[:20_000]:
+        if encoding == "cp1252":
+            common += c.isalpha() and ord(c) < 0x250
+            continue
+        try:
+            lead = c.encode("gb2312" if encoding == "gb18030" else "big5")[0]
+        except UnicodeEncodeError:
+            continue
+        common += 0xB0 <= lead <= 0xD7 if encoding == "gb18030" else 0xA4 <= lead <= 0xC6
+    share = common / min(len(wide), 20_000)
+    return share + (0.01 if encoding == "gb18030" else 0.0)  # the likelier one on a tie
 
 
 def sniff_delimiter(lines: Sequence[str], ext: str) -> str:
