@@ -70,15 +70,15 @@ if len(warnings):
     table(warnings, {c: f"upload.col.{c}" for c in warnings.columns}, name="upload-warnings")
 
 st.subheader(t("upload.issues_title"))
-issues = up.issues_frame(report)
-if len(issues) == 0:
+total = len(report.issues)
+if total == 0:
     st.write(t("upload.no_issues"))
 else:
-    st.caption(t("upload.issues_caption", shown=f"{min(len(issues), up.ISSUE_ROWS_SHOWN):,}", total=f"{len(issues):,}",
+    st.caption(t("upload.issues_caption", shown=f"{min(total, up.ISSUE_ROWS_SHOWN):,}", total=f"{total:,}",
                  rejected=f"{len(report.rejected()):,}"))
-    shown = issues.head(up.ISSUE_ROWS_SHOWN).rename(columns={c: t(f"upload.col.{c}") for c in issues.columns})
-    st.dataframe(shown, hide_index=True, width="stretch", height=300)
-    up.download_issues(report, "upload_issues")
+    issues = up.issues_frame(report, up.ISSUE_ROWS_SHOWN)
+    st.dataframe(issues.rename(columns={c: t(f"upload.col.{c}") for c in issues.columns}), hide_index=True, width="stretch", height=300)
+    up.download_issues(state, "upload_issues")
 
 st.subheader(t("upload.mapping_title"))
 st.caption(t("upload.mapping_caption"))

@@ -108,13 +108,14 @@ def assemble(parts: dict[str, list[pd.DataFrame]], sequences: list[pd.DataFrame]
     return out
 
 
-def _cross_issue(out: Assembled, frame: pd.DataFrame, mask: pd.Series, column: str, issue: str, action: str) -> None:
+def _cross_issue(out: Assembled, frame: pd.DataFrame, mask: pd.Series, column: str, issue: str, action: str,
+                 values: pd.Series | None = None) -> None:
     if not mask.any():
         return
     rows = frame.loc[mask]
+    shown = values.loc[rows.index] if values is not None else rows[column] if column in rows else pd.Series("", index=rows.index)
     out.issues.append(pd.DataFrame({"source": rows["_source"], "row": rows["_row"], "column": column,
-                                    "value": rows[column].astype("str").str.slice(0, 200) if column in rows else "",
-                                    "issue": issue, "action": action}))
+                                    "value": shown.astype("str").str.slice(0, 200), "issue": issue, "action": action}))
     if action == LOADED:
         for source, n in rows["_source"].value_counts().items():
             out.warnings[(str(source), issue)] = out.warnings.get((str(source), issue), 0) + int(n)
@@ -185,7 +186,8 @@ def _estimate_amounts(deals: pd.DataFrame, price_list: pd.DataFrame, out: Assemb
     todo = (blank | zero_lost) & estimate.notna()
     if not todo.any():
         return
-    _cross_issue(out, deals, todo, "amount", "estimated_amount", LOADED)
+    filled = deals["product"] + ": " + estimate.map("{:,.0f}".format, na_action="ignore")
+    _cross_issue(out, deals, todo, "amount", "estimated_amount", LOADED, filled)
     deals.loc[todo, "amount"] = estimate[todo]
     problems.append(Problem("amounts_estimated", "warning", "", {
         "open": int((todo & (deals["status"] == "open")).sum()), "lost": int((todo & zero_lost).sum())}))

@@ -148,22 +148,30 @@ def show_problems(problems: Sequence[Problem]) -> None:
             draw("\n".join(f"- {x}" for x in texts), icon=icon)
 
 
-def issues_frame(report: Report) -> pd.DataFrame:
-    """The issues with translated words (issue, action), ready to show and download."""
-    out = report.issues.copy()
-    out["issue"] = out["issue"].map(lambda k: t(f"upload.issue.{k}"))
-    out["action"] = out["action"].map(lambda k: t(f"upload.action.{k}"))
+def issues_frame(report: Report, rows: int | None = None) -> pd.DataFrame:
+    """The issues (the first `rows`, or all) with translated words, ready to show and download."""
+    out = report.issues if rows is None else report.issues.head(rows)
+    out = out.copy()
+    for column, prefix in (("issue", "upload.issue."), ("action", "upload.action.")):
+        words = {k: t(prefix + k) for k in out[column].unique()}
+        out[column] = out[column].map(words)
     return out
 
 
-def download_issues(report: Report, key: str) -> None:
-    frame = issues_frame(report)
-    headers = {c: t(f"upload.col.{c}") for c in frame.columns}
-    shown = frame.rename(columns=headers)
+def download_issues(state: UploadState, key: str) -> None:
+    """CSV (and Excel up to XLSX_ROW_LIMIT rows) of every finding; built once per upload and language."""
+    cache: dict[str, bytes] = state.__dict__.setdefault("_downloads", {})
+    language = st.session_state.get("lang", "en")
+    if f"csv:{language}" not in cache:
+        frame = issues_frame(state.report)
+        shown = frame.rename(columns={c: t(f"upload.col.{c}") for c in frame.columns})
+        cache[f"csv:{language}"] = export.to_csv_bytes(shown)
+        if len(shown) <= XLSX_ROW_LIMIT:
+            cache[f"xlsx:{language}"] = export.to_xlsx_bytes({"issues": shown})
     left, right, _ = st.columns([1, 1, 5])
-    left.download_button(t("core.download_csv"), export.to_csv_bytes(shown), file_name="upload-issues.csv",
+    left.download_button(t("core.download_csv"), cache[f"csv:{language}"], file_name="upload-issues.csv",
                          mime="text/csv", key=f"dl_csv_{key}", icon=":material/download:")
-    if len(shown) <= XLSX_ROW_LIMIT:
-        right.download_button(t("core.download_xlsx"), export.to_xlsx_bytes({"issues": shown}),
+    if f"xlsx:{language}" in cache:
+        right.download_button(t("core.download_xlsx"), cache[f"xlsx:{language}"],
                               file_name="upload-issues.xlsx", key=f"dl_xlsx_{key}", icon=":material/download:",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
