@@ -128,9 +128,10 @@ def _must(s: pd.Series | None) -> pd.Series:
 
 
 def _blank_to_none(s: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Text with blanks as missing, kept in pandas' Arrow-backed str dtype (no Python object per cell)."""
     if s is None:
-        return pd.Series(None, index=index, dtype=object)
-    return s.astype(object).where(s != "", None)
+        return pd.Series(pd.NA, index=index, dtype="str")
+    return s.astype("str").where(s != "")
 
 
 def deals(view: SheetView, today: date) -> pd.DataFrame:

@@ -236,7 +236,9 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
             values = frame[c]
             if c in DATE_COLUMNS:
                 arrays.append(pa.array(pd.to_datetime(values).to_numpy().astype("datetime64[D]"), type=pa.date32(), from_pandas=True))
-            elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            elif values.dtype == "str":
+                arrays.append(pa.Array.from_pandas(values))  # Arrow-backed already: no copy
+            elif values.dtype == object:
                 arrays.append(pa.array(values.astype(object).where(values.notna(), None), type=pa.string(), from_pandas=True))
             else:
                 arrays.append(pa.array(values, from_pandas=True))
