@@ -97,6 +97,8 @@ def analyse(
             parts.setdefault(mapping.table, []).append(frame)
         kept[sheet.source] = int((~view.rejected).sum())
         report.warnings = dict(view.warnings)
+        del view
+        sheet.keep_sample()  # the converted rows hold everything from here on
     assembled = load.assemble(parts, sequences, options, problems)
     for extra in assembled.issues:
         issues.add_frame(extra)

@@ -39,6 +39,7 @@ class SheetView:
         self.rejected = pd.Series(False, index=self.frame.index)
         self.warnings: dict[str, int] = {}
         self._columns: dict[str, list[str]] = {}
+        self._texts: dict[str, pd.Series] = {}
         for c in mapping.columns:
             if c.field:
                 self._columns.setdefault(c.field, []).append(c.column)
@@ -53,10 +54,12 @@ class SheetView:
         cols = self._columns.get(field)
         if not cols:
             return None
-        out = self.frame[cols[0]].astype("str").str.strip()
-        for extra in cols[1:]:
-            out = out.where(out != "", self.frame[extra].astype("str").str.strip())
-        return out
+        if field not in self._texts:  # each field's text is built once: several checks read it
+            out = self.frame[cols[0]].astype("str").str.strip()
+            for extra in cols[1:]:
+                out = out.where(out != "", self.frame[extra].astype("str").str.strip())
+            self._texts[field] = out
+        return self._texts[field]
 
     def warn(self, mask: pd.Series, field: str, issue: str, values: pd.Series | None = None) -> None:
         mask = mask.fillna(False).astype(bool) & ~self.rejected
@@ -169,10 +172,14 @@ def deals(view: SheetView, today: date) -> pd.DataFrame:
     # the stage name: a real stage (not a won/lost word); won deals get the won stage later
     out["stage"] = _blank_to_none(stage_text.where(stage_word.isna(), "") if stage_text is not None else None, idx)
     out["_stage_word"] = _blank_to_none(stage_text.where(stage_word.isin(["won", "lost"]), "") if stage_text is not None else None, idx)
+    # optional columns only when the sheet has them (a million blank cells cost time and memory)
     for field in ("name", "account_id", "rep_id", "product", "channel", "lead_source", "lost_reason", "competitor"):
-        out[field] = _blank_to_none(view.text(field), idx)
-    out["deal_type"] = view.words("deal_type", parse.DEAL_TYPE_WORDS)
-    out["forecast_category"] = view.words("forecast_category", parse.FORECAST_WORDS)
+        if view.has(field):
+            out[field] = _blank_to_none(view.text(field), idx)
+    if view.has("deal_type"):
+        out["deal_type"] = view.words("deal_type", parse.DEAL_TYPE_WORDS)
+    if view.has("forecast_category"):
+        out["forecast_category"] = view.words("forecast_category", parse.FORECAST_WORDS)
     amount = view.amounts("amount")
     out["amount"] = amount if amount is not None else np.nan
     out["currency"] = _currency(view)
@@ -193,7 +200,8 @@ def deals(view: SheetView, today: date) -> pd.DataFrame:
     probability = view.text("probability")
     out["_probability"] = parse.parse_probabilities(probability)[0] if probability is not None else np.nan
     for field in ("account.customer_type", "account.industry", "account.region", "rep.team", "rep.region"):
-        out["_" + field.replace(".", "_")] = _blank_to_none(view.text(field), idx)
+        if view.has(field):
+            out["_" + field.replace(".", "_")] = _blank_to_none(view.text(field), idx)
     _deal_warnings(view, out, today)
     return view.finish(out)
 

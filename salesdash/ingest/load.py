@@ -62,7 +62,9 @@ class Assembled:
 def assemble(parts: dict[str, list[pd.DataFrame]], sequences: list[pd.DataFrame], options: Options,
              problems: list[Problem]) -> Assembled:
     out = Assembled({}, [], {}, "none", [])
-    frames: dict[str, pd.DataFrame | None] = {name: pd.concat(p, ignore_index=True) for name, p in parts.items() if p}
+    frames: dict[str, pd.DataFrame | None] = {
+        name: p[0] if len(p) == 1 else pd.concat(p, ignore_index=True) for name, p in parts.items() if p
+    }
     for name in KEYS:
         if name in frames:
             frames[name] = _dedupe(name, frames[name], out)
@@ -179,6 +181,8 @@ def _merge_spellings(deals: pd.DataFrame, price_list: pd.DataFrame | None, probl
 
 
 def _estimate_amounts(deals: pd.DataFrame, price_list: pd.DataFrame, out: Assembled, problems: list[Problem]) -> None:
+    if "product" not in deals:
+        return
     prices = price_list.dropna(subset=["price"]).drop_duplicates("product").set_index("product")["price"]
     blank = deals["amount"].isna() & (deals["status"] != "won")
     zero_lost = (deals["amount"] == 0) & (deals["status"] == "lost")
@@ -195,6 +199,8 @@ def _estimate_amounts(deals: pd.DataFrame, price_list: pd.DataFrame, out: Assemb
 
 def _link_by_name(deals: pd.DataFrame, table: pd.DataFrame, id_col: str, problems: list[Problem]) -> None:
     """Deals naming an owner / account where that sheet keys it by id: use the id."""
+    if id_col not in deals:
+        return
     ids = set(table[id_col])
     named = table.dropna(subset=["name"])
     by_name = dict(zip(named["name"], named[id_col], strict=False))
@@ -207,8 +213,8 @@ def _link_by_name(deals: pd.DataFrame, table: pd.DataFrame, id_col: str, problem
 
 def _with_derived(table: pd.DataFrame | None, deals: pd.DataFrame, id_col: str, facts: dict[str, str]) -> pd.DataFrame | None:
     """Accounts / reps named on deal rows with their facts (customer type, team…) when no sheet lists them."""
-    present = {k: v for k, v in facts.items() if deals[v].notna().any()}
-    if not present:
+    present = {k: v for k, v in facts.items() if v in deals and deals[v].notna().any()}
+    if not present or id_col not in deals:
         return table
     derived = deals.dropna(subset=[id_col]).groupby(id_col, sort=False)[list(present.values())].first().reset_index()
     derived = derived.rename(columns={v: k for k, v in present.items()})
@@ -226,7 +232,7 @@ def _with_derived(table: pd.DataFrame | None, deals: pd.DataFrame, id_col: str, 
 
 def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Connection:
     """A fresh private in-memory database holding the upload's tables (contract columns only)."""
-    conn = db.new_memory_db()
+    conn = db.new_memory_db(keys=False)  # assemble() made every key unique and reported the repeats
     clean: dict[str, pa.Table] = {}
     for name, frame in tables.items():
         arrays, names = [], []

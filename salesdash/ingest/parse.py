@@ -19,6 +19,8 @@ from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 # ---- amounts ----------------------------------------------------------------------------------
 
@@ -81,8 +83,12 @@ def _number(digits: str) -> float:
 def parse_amounts(texts: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(float64 values with NaN for blank/unreadable, mask of unreadable non-blank cells)."""
     texts = texts.fillna("").astype("str")
-    fast = pd.to_numeric(texts, errors="coerce")
     blank = texts.str.strip() == ""
+    try:  # a clean numeric column: one Arrow cast
+        arrow = pa.Array.from_pandas(texts.where(~blank))
+        fast = pd.Series(pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False), index=texts.index)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, TypeError):
+        fast = pd.to_numeric(texts, errors="coerce")
     todo = fast.isna() & ~blank
     if todo.any():
         codes, uniques = pd.factorize(texts[todo])
@@ -324,11 +330,11 @@ FORECAST_WORDS = _lookup(_FORECASTS) | {"closed": "", "closedwon": "", "closedlo
 def normalise_words(texts: pd.Series, words: dict[str, str]) -> tuple[pd.Series, pd.Series]:
     """(contract code or None, mask of non-blank cells that are no known word). A word mapped to ''
     is known but means "none" (Salesforce's forecast category "Closed")."""
-    clean = texts.fillna("").astype("str")
-    key = clean.str.lower().str.replace(r"[^0-9a-z\u3400-\u9fff]", "", regex=True)
-    out = key.map(words)
-    unknown = out.isna() & (clean.str.strip() != "")
-    return out.astype(object).where(out.notna() & (out != ""), None), unknown
+    codes, uniques = pd.factorize(texts.fillna("").astype("str"))
+    looked = [words.get(re.sub(r"[^0-9a-z\u3400-\u9fff]", "", str(u).lower())) for u in uniques]
+    known = np.array([w if w else None for w in looked] + [None], dtype=object)
+    unknown_u = np.array([w is None and str(u).strip() != "" for w, u in zip(looked, uniques, strict=True)] + [False])
+    return pd.Series(known[codes], index=texts.index), pd.Series(unknown_u[codes], index=texts.index)
 
 
 def to_date(values: pd.Series) -> pd.Series:

@@ -66,10 +66,19 @@ class RawSheet:
     def columns(self) -> list[str]:
         return [c for c in self.frame.columns if c != ROW]
 
+    sample_only: bool = False  # the frame was cut to a sample once converted (memory); rows_read stays
+
     @property
     def rows_read(self) -> int:
         """Data rows in the source (loaded or rejected later), blank rows and the title block excluded."""
-        return len(self.frame) + len(self.rejected)
+        return self._rows if self.sample_only else len(self.frame) + len(self.rejected)
+
+    def keep_sample(self, rows: int = 50) -> None:
+        """Drop all but the first rows (what the mapping editor shows) once the sheet is converted."""
+        if not self.sample_only:
+            self._rows = self.rows_read
+            self.frame = self.frame.head(rows).copy()
+            self.sample_only = True
 
 
 @dataclass
@@ -568,7 +577,7 @@ def _finish(sheet: RawSheet, problems: list[Problem]) -> RawSheet:
         return sheet
     filled = pd.Series(0, index=frame.index, dtype="int64")
     for c in cols:
-        filled += (frame[c] != "") & (frame[c].str.len() > frame[c].str.count(" "))  # blank or spaces only
+        filled += frame[c] != ""
     blank = filled == 0
     sheet.blank_rows = int(blank.sum())
     junk = pd.Series(False, index=frame.index)
