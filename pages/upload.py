@@ -105,7 +105,13 @@ for i, m in enumerate(state.mappings):
                 "sample": st.column_config.TextColumn(t("upload.col.sample")),
             },
         )
-        overrides[m.source] = ingest_mapping.from_edit_table(m, chosen, edited)
+        corrected = ingest_mapping.from_edit_table(m, chosen, edited)
+        for column, order in up.date_columns(report, m.source).items():
+            corrected.date_order[column] = st.segmented_control(
+                t("upload.date_order_for", column=column), options=["mdy", "dmy"], default=order,
+                format_func=lambda v: t(f"upload.order.{v}"), key=f"map_order_{i}_{column}",
+            ) or order
+        overrides[m.source] = corrected
 
 left, right, _ = st.columns([1, 1, 3])
 if left.button(t("upload.apply"), icon=":material/refresh:", disabled=not files, key="upload_apply"):

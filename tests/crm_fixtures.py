@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -217,3 +218,35 @@ def as_files(export: Export, kind: str) -> list[tuple[str, bytes]]:
     if kind == "xlsx":
         return [(f"{export.name}.xlsx", to_xlsx(export))]
     return [(f"{export.name}-{name}.csv", to_csv(rows)) for name, rows in export.sheets.items()]
+
+
+def to_ods(export: Export) -> bytes:
+    """A minimal OpenDocument spreadsheet (what LibreOffice writes, trimmed to what readers need)."""
+    from xml.sax.saxutils import escape
+
+    ns = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+          'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+          'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"')
+    tables = []
+    for name, rows in export.sheets.items():
+        body = []
+        for row in rows:
+            cells = []
+            for value in row:
+                if isinstance(value, (int, float)):
+                    cells.append(f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>')
+                else:
+                    cells.append(f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>')
+            body.append("<table:table-row>" + "".join(cells) + "</table:table-row>")
+        tables.append(f'<table:table table:name="{escape(name)}">' + "".join(body) + "</table:table>")
+    content = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {ns} office:version="1.2">'
+               f"<office:body><office:spreadsheet>{''.join(tables)}</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+        zf.writestr("META-INF/manifest.xml", manifest, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

@@ -92,3 +92,24 @@ def test_hand_made_sheet_below_a_title_block():
 def test_gb18030_encoding_is_detected():
     result, _ = load("chinese", "csv")
     assert any(p.key == "encoding" and p.values["encoding"] == "gb18030" for p in result.report.problems)
+
+
+def test_ods_workbook():
+    result = ingest.analyse([("pipedrive.ods", cf.to_ods(cf.pipedrive()))], options=ingest.Options(today=date(2025, 11, 25)))
+    conn = ingest.to_database(result)
+    assert dict(conn.execute("SELECT status, count(*) FROM deals GROUP BY 1").fetchall()) == {"won": 8, "lost": 6, "open": 10}
+    assert not [p for p in result.report.problems if p.severity == "error"]
+
+
+def test_zip_of_exports():
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in cf.as_files(cf.salesforce(), "csv"):
+            zf.writestr(f"export/{name}", data)
+        zf.writestr("__MACOSX/._junk", b"\x00\x01")
+    result = ingest.analyse([("salesforce.zip", buffer.getvalue())], options=ingest.Options(today=date(2025, 11, 25)))
+    assert sorted(m.table for m in result.mappings) == ["accounts", "deal_events", "deals", "reps"]
+    assert result.row_counts()["deals"] == 24

@@ -85,3 +85,18 @@ def test_template_maps_completely(lang):
         assert {c.field for c in m.columns} == {f for f, *_ in template.COLUMNS[table]}
     assert result.report.summary()["rows_rejected"].sum() == 0
     assert result.row_counts()["deals"] == 3 and result.row_counts()["surveys"] == 2
+
+
+def test_user_day_month_order():
+    rows = [["Deal ID", "Amount", "Stage", "Created Date"], ["D1", "100", "Won", "03/05/2025"], ["D2", "200", "Won", "04/06/2025"]]
+    files = [("dates.csv", cf.to_csv(rows))]
+    first = ingest.analyse(files, options=OPTIONS)
+    assert [p.key for p in first.report.problems] == ["date_order_assumed"]
+    assert first.tables["deals"]["created_on"].dt.date.tolist() == [date(2025, 3, 5), date(2025, 4, 6)]
+    m = first.mappings[0]
+    m.date_order["Created Date"] = "dmy"  # the user: these are day-first
+    second = ingest.analyse(files, overrides={m.source: m}, options=OPTIONS)
+    assert second.tables["deals"]["created_on"].dt.date.tolist() == [date(2025, 5, 3), date(2025, 6, 4)]
+    saved = mapping.from_file(mapping.to_file(second.mappings))
+    third = ingest.analyse(files, saved=saved, options=OPTIONS)
+    assert third.tables["deals"]["created_on"].dt.date.tolist() == [date(2025, 5, 3), date(2025, 6, 4)]

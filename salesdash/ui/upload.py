@@ -132,6 +132,12 @@ def with_options(state: UploadState, **changes: Any) -> Options:
 # ---- texts and downloads ----------------------------------------------------------------------
 
 
+def date_columns(report: Report, source: str) -> dict[str, str]:
+    """Date columns of a sheet read as A/B/Y dates -> the day/month order used (the user may change it)."""
+    keys = ("date_order_found", "date_order_assumed", "date_order_conflict")
+    return {str(p.values["column"]): str(p.values["order"]) for p in report.problems if p.source == source and p.key in keys}
+
+
 def problem_text(p: Problem) -> str:
     values = {k: (f"{v:,}" if isinstance(v, int) else v) for k, v in p.values.items()}
     if "order" in values:
