@@ -92,14 +92,15 @@ for i, m in enumerate(state.mappings):
             index=[*ingest_mapping.TABLES, ingest_mapping.IGNORE].index(m.table),
             format_func=lambda v: t(f"upload.table.{v or 'ignore'}"), key=f"map_table_{i}",
         )
-        fields = ["", *ingest_mapping.fields_of(chosen)]
+        fields = [ingest_mapping.NOT_USED, *ingest_mapping.fields_of(chosen)]
+        shown = state.edit_tables[m.source].assign(how=lambda d: d["how"].map(lambda h: t(f"upload.how.{h or 'none'}")))
         edited = st.data_editor(
-            state.edit_tables[m.source], hide_index=True, width="stretch", key=f"map_cols_{i}",
+            shown, hide_index=True, width="stretch", key=f"map_cols_{i}",
             disabled=["column", "confidence", "how", "sample"],
             column_config={
                 "column": st.column_config.TextColumn(t("upload.col.column")),
                 "field": st.column_config.SelectboxColumn(t("upload.col.field"), options=fields,
-                                                          format_func=lambda v: t(f"upload.field.{v or 'ignore'}")),
+                                                          format_func=lambda v: t(f"upload.field.{'ignore' if v == ingest_mapping.NOT_USED else v}")),
                 "confidence": st.column_config.ProgressColumn(t("upload.col.confidence"), min_value=0.0, max_value=1.0, format="percent"),
                 "how": st.column_config.TextColumn(t("upload.col.how")),
                 "sample": st.column_config.TextColumn(t("upload.col.sample")),

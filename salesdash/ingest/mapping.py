@@ -198,6 +198,7 @@ def as_dict(m: SheetMapping) -> dict[str, Any]:
 # ---- the editable table on the page -----------------------------------------------------------
 
 EDIT_COLUMNS = ["column", "field", "confidence", "how", "sample"]
+NOT_USED = "-"  # the editable table's choice for "this column is not used" (a blank cell reads as missing)
 
 
 def edit_table(m: SheetMapping, frame: pd.DataFrame) -> pd.DataFrame:
@@ -205,7 +206,7 @@ def edit_table(m: SheetMapping, frame: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for c in m.columns:
         values = frame[c.column][frame[c.column] != ""].head(3) if c.column in frame else pd.Series(dtype="str")
-        rows.append({"column": c.column, "field": c.field, "confidence": round(c.confidence, 2), "how": c.how,
+        rows.append({"column": c.column, "field": c.field or NOT_USED, "confidence": round(c.confidence, 2), "how": c.how,
                      "sample": " · ".join(str(v)[:30] for v in values)})
     return pd.DataFrame(rows, columns=EDIT_COLUMNS)
 

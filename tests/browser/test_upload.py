@@ -41,7 +41,7 @@ def test_upload_is_private_to_its_session(start_server, tiny_path, browser, shot
         page.screenshot(path=str(shots / "upload-report-1920.png"), full_page=True)
         page.get_by_text("Rejected rows and warnings, row by row").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "upload-issues-1920.png"))
-        page.get_by_text("Column mapping", exact=True).scroll_into_view_if_needed()
+        page.get_by_role("button", name="Apply corrections").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "upload-mapping-1920.png"))
         page.set_viewport_size({"width": 1280, "height": 720})
         page.screenshot(path=str(shots / "upload-report-1280.png"))
@@ -75,3 +75,29 @@ def test_upload_is_private_to_its_session(start_server, tiny_path, browser, shot
     finally:
         uploader.close()
         other.close()
+
+
+def test_chinese_export_in_chinese(start_server, tiny_path, browser, shots, tmp_path):
+    import crm_fixtures as cf
+
+    files = []
+    for name, data in cf.as_files(cf.chinese(), "csv"):
+        path = tmp_path / name
+        path.write_bytes(data)
+        files.append(str(path))
+    server = start_server(tiny_path)
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    try:
+        page = context.new_page()
+        page.goto(server.url + "/?lang=zh")
+        wait_for_app(page)
+        page.goto(server.url + "/upload?lang=zh")
+        page.wait_for_selector('[data-testid="stFileUploader"]', timeout=60_000)
+        page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(files)
+        page.wait_for_selector("text=已从 1 个工作表载入 24 个商机", timeout=120_000)
+        page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        page.screenshot(path=str(shots / "upload-zh-1280.png"))
+        page.get_by_text("列映射", exact=True).scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "upload-zh-mapping-1280.png"))
+    finally:
+        context.close()
