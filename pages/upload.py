@@ -43,7 +43,9 @@ if files:
     key = (*up.files_key(files), f"mapping:{mapping_file.file_id if saved and mapping_file else ''}", f"estimate:{estimate}")
     if state is None or state.files_key[: len(key)] != key:
         with st.spinner(t("upload.analysing")):
-            up.analyse_and_load([(f.name, f.getvalue()) for f in files], key, saved=saved, options=Options(estimate_amounts=estimate))
+            loaded = up.analyse_and_load([(f.name, f.getvalue()) for f in files], key, saved=saved, options=Options(estimate_amounts=estimate))
+        if loaded is None:
+            st.stop()
         st.rerun()
 if state is None:
     st.info(t("upload.no_files"), icon=":material/upload_file:")

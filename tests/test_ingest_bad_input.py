@@ -246,3 +246,28 @@ def test_encodings_and_delimiters():
     assert analyse(("a.tsv", tsv)).tables["deals"]["amount"].tolist() == [1000]
     piped = b"Deal Name|Amount|Stage\nA|2,000|Won\n"
     assert analyse(("a.txt", piped)).tables["deals"]["amount"].tolist() == [2000]
+
+
+def test_damaged_files_never_raise_and_always_balance():
+    """Mutated exports (flipped bytes, cut files, stray quotes and line ends): a message, never an
+    exception, and rows read = loaded + rejected every time."""
+    import random
+
+    rng = random.Random(3)
+    bases = [*cf.as_files(cf.hubspot(), "xlsx"), *cf.as_files(cf.chinese(), "csv"), *cf.as_files(cf.salesforce_report(), "csv")]
+    for _ in range(60):
+        name, original = rng.choice(bases)
+        data = bytearray(original)
+        op = rng.randrange(3)
+        if op == 0:
+            for _ in range(rng.randrange(1, 20)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        elif op == 1:
+            data = data[: rng.randrange(len(data))]
+        else:
+            pos = rng.randrange(len(data))
+            data[pos:pos] = b"".join(rng.choice([b'"', b",", b"\n", b"\r", b"\x00", b";"]) for _ in range(5))
+        result = analyse((name, bytes(data)))
+        assert result.report.summary()["balanced"].all()
+        if result.report.loaded_anything:
+            ingest.to_database(result).close()

@@ -87,14 +87,18 @@ def analyse(
                 problems.append(Problem("sheet_not_recognised", "warning", sheet.source))
             continue
         view = convert.SheetView(sheet, mapping, issues, problems)
-        if mapping.table == "deal_events":
-            events, seq = convert.events(view)
-            parts.setdefault("deal_events", []).append(events)
-            sequences.append(seq)
-        else:
-            converter = getattr(convert, mapping.table)
-            frame = converter(view, options.today) if mapping.table == "deals" else converter(view)
-            parts.setdefault(mapping.table, []).append(frame)
+        try:
+            if mapping.table == "deal_events":
+                events, seq = convert.events(view)
+                parts.setdefault("deal_events", []).append(events)
+                sequences.append(seq)
+            else:
+                converter = getattr(convert, mapping.table)
+                frame = converter(view, options.today) if mapping.table == "deals" else converter(view)
+                parts.setdefault(mapping.table, []).append(frame)
+        except Exception as exc:  # a converter bug: the sheet's rows are rejected and said why, never a traceback  # noqa: BLE001
+            problems.append(Problem("sheet_failed", "error", sheet.source, {"detail": f"{type(exc).__name__}: {exc}"[:200]}))
+            view.reject(~view.rejected, "", "sheet_failed")
         kept[sheet.source] = int((~view.rejected).sum())
         report.warnings = dict(view.warnings)
         del view

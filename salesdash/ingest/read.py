@@ -104,6 +104,8 @@ def read_upload(files: Sequence[tuple[str, bytes]], limits: Limits) -> ReadResul
                 out.sheets.extend(_read_file(member_name, member_data, limits, out.problems))
             except UploadProblem as exc:
                 out.problems.append(Problem(exc.key, "error", member_name, exc.values))
+            except Exception as exc:  # a reader bug must become a message, never a traceback  # noqa: BLE001
+                out.problems.append(Problem("unreadable_file", "error", member_name, {"detail": f"{type(exc).__name__}: {exc}"[:200]}))
     total = sum(s.rows_read for s in out.sheets)
     if total > limits.max_rows:
         out.problems.append(Problem("too_many_rows", "error", "", {"rows": total, "limit": limits.max_rows}))
@@ -122,7 +124,7 @@ def sniff_kind(data: bytes) -> str:
                     return "xlsx"
                 if "mimetype" in names and b"opendocument.spreadsheet" in zf.read("mimetype")[:100]:
                     return "ods"
-        except zipfile.BadZipFile:
+        except Exception:  # BadZipFile, NotImplementedError, zlib errors…: a broken container  # noqa: BLE001
             return "damaged"
         return "zip"
     if head == _OLE2:
@@ -168,7 +170,7 @@ def _expand(name: str, data: bytes, limits: Limits) -> list[tuple[str, bytes, Pr
     out: list[tuple[str, bytes, Problem | None]] = []
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except Exception:  # noqa: BLE001
         return [(name, b"", Problem("corrupt_zip", "error", name))]
     total = 0
     with zf:
@@ -186,7 +188,11 @@ def _expand(name: str, data: bytes, limits: Limits) -> list[tuple[str, bytes, Pr
             if total + info.file_size > limits.zip_total_bytes:
                 out.append((member, b"", Problem("zip_too_big", "error", member, {"mb": limits.zip_total_bytes >> 20})))
                 continue
-            content = _read_member(zf, info, min(limits.file_bytes, limits.zip_total_bytes - total))
+            try:
+                content = _read_member(zf, info, min(limits.file_bytes, limits.zip_total_bytes - total))
+            except Exception:  # a damaged member  # noqa: BLE001
+                out.append((member, b"", Problem("corrupt_zip", "error", member)))
+                continue
             if content is None:  # the header lied about the size
                 out.append((member, b"", Problem("zip_bomb", "error", member, {"ratio": limits.zip_ratio})))
                 continue
@@ -291,11 +297,26 @@ def _plausibility(sample: bytes, encoding: str) -> float | None:
     return share + (0.01 if encoding == "gb18030" else 0.0)  # the likelier one on a tie
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
+
+
+def _rows_of(lines: Sequence[str], delim: str) -> list[list[str]]:
+    """Each line parsed on its own; a line the csv module cannot parse (a NUL…) is split plainly."""
+    out = []
+    for line in lines:
+        try:
+            out.append(next(csv.reader([line], delimiter=delim), []))
+        except csv.Error:
+            out.append(line.replace("\x00", "").split(delim))
+    return out
+
+
 def sniff_delimiter(lines: Sequence[str], ext: str) -> str:
     """The delimiter giving the most rows with the same number (> 1) of fields."""
     best, best_score = "\t" if ext == ".tsv" else ",", -1.0
     for delim in DELIMITERS:
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        counts = [len(r) for r in _rows_of(lines, delim)]
         if not counts:
             continue
         width = max(set(counts), key=counts.count)
@@ -337,9 +358,9 @@ def read_text(name: str, data: bytes, ext: str, limits: Limits, problems: list[P
     if "\r" in head and "\n" not in head:  # classic Mac line ends
         data, start = data[start:].replace(b"\r", b"\n"), 0
         head = data[:200_000].decode("utf-8", errors="ignore")
-    head_lines = head.replace("\r\n", "\n").split("\n")[: limits.header_scan_rows + 20]
+    head_lines = _LINE_END.split(head)[: limits.header_scan_rows + 20]  # line ends as pyarrow sees them
     delim = sniff_delimiter([ln for ln in head_lines if ln.strip()], ext)
-    head_rows = list(csv.reader(head_lines[: limits.header_scan_rows], delimiter=delim))
+    head_rows = _rows_of(head_lines[: limits.header_scan_rows], delim)
     header_at = find_header(head_rows)
     header = unique_names(head_rows[header_at] if header_at < len(head_rows) else [])
     if not any(header):
@@ -347,9 +368,10 @@ def read_text(name: str, data: bytes, ext: str, limits: Limits, problems: list[P
     if len(header) > limits.max_columns:
         problems.append(Problem("too_many_columns", "warning", name, {"columns": len(header), "limit": limits.max_columns}))
     offset = start
+    ends = _LINE_END_BYTES.finditer(data, start)
     for _ in range(header_at + 1):  # the body starts after the header line
-        found = data.find(b"\n", offset)
-        offset = len(data) if found < 0 else found + 1
+        found = next(ends, None)
+        offset = len(data) if found is None else found.end()
     frame, rejected = _parse_body(memoryview(data)[offset:], header, delim, first_row=header_at + 2)
     sheet = RawSheet(name, "", frame, title_rows=header_at)
     sheet.rejected = rejected
@@ -417,7 +439,7 @@ def _parse_lines(body: str, header: list[str], delim: str, first_row: int) -> tu
             rejects.append({"row": first_row + i, "reason": "broken_quote", "detail": "", "text": lines[i][:300]})
             i += 1
             continue
-        fields = next(csv.reader([record], delimiter=delim), [])
+        fields = _rows_of([record], delim)[0]
         if len(fields) > width and any(f.strip() for f in fields[width:]):
             rejects.append(
                 {"row": first_row + i, "reason": "field_count", "detail": f"{len(fields)}/{width}", "text": record[:300]}

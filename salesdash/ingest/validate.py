@@ -28,7 +28,7 @@ WARNINGS = (
 # Reasons a row is not loaded.
 REASONS = (
     "blank_id", "duplicate_row", "duplicate_key", "no_status", "score_out_of_range", "no_date", "no_rep",
-    "no_amount", "no_period", "report_footer", "broken_quote", "field_count", "sheet_ignored",
+    "no_amount", "no_period", "report_footer", "broken_quote", "field_count", "sheet_ignored", "sheet_failed",
 )  # fmt: skip
 
 SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "product_quality": (1, 5), "service_attitude": (1, 5), "response_speed": (1, 5)}

@@ -69,10 +69,15 @@ def analyse_and_load(
     saved: dict[str, Any] | None = None,
     overrides: dict[str, SheetMapping] | None = None,
     options: Options | None = None,
-) -> UploadState:
-    """Run the ingest, load the private database, make it the session's upload and switch to it."""
+) -> UploadState | None:
+    """Run the ingest, load the private database, make it the session's upload and switch to it
+    (None, with the message on screen, if the files could not be analysed at all)."""
     options = options or Options()
-    result = ingest.analyse(files, limits(), saved=saved, overrides=overrides, options=options)
+    try:
+        result = ingest.analyse(files, limits(), saved=saved, overrides=overrides, options=options)
+    except Exception as exc:  # the last net: a message, never a traceback
+        st.error(t("upload.msg.unreadable_file", detail=f"{type(exc).__name__}: {exc}"[:200]), icon=":material/error:")
+        return None
     state = UploadState(
         files_key=key,
         dataset_id=result.dataset_id,
