@@ -251,6 +251,7 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
             names.append(c)
         clean[name] = pa.Table.from_arrays(arrays, names=names)
     db.load_tables(conn, clean, info)
+    db.materialize(conn)  # the derived views stored once: every dashboard query after this is faster
     return conn
 
 
