@@ -41,8 +41,10 @@ class Result:
     open_stages: list[str] = field(default_factory=list)
     dataset_id: str = ""
 
+    counts: dict[str, int] = field(default_factory=dict)  # kept when to_database moved the tables out
+
     def row_counts(self) -> dict[str, int]:
-        return {name: len(frame) for name, frame in self.tables.items()}
+        return {name: len(frame) for name, frame in self.tables.items()} or dict(self.counts)
 
 
 def analyse(
@@ -144,5 +146,9 @@ def dataset_id(files: Sequence[tuple[str, bytes]], mappings: Sequence[SheetMappi
 
 
 def to_database(result: Result) -> db.Connection:
-    """The upload as a private in-memory DuckDB with the contract's tables and views."""
+    """The upload as a private in-memory DuckDB with the contract's tables and views.
+
+    Moves the tables out of `result` (its `tables` is empty afterwards; `row_counts` stay known).
+    """
+    result.counts = result.row_counts()
     return load.to_database(result.tables, {"source": "upload"})

