@@ -55,9 +55,9 @@ class SheetView:
         if not cols:
             return None
         if field not in self._texts:  # each field's text is built once: several checks read it
-            out = self.frame[cols[0]].astype("str").str.strip()
+            out = _stripped(self.frame[cols[0]])
             for extra in cols[1:]:
-                out = out.where(out != "", self.frame[extra].astype("str").str.strip())
+                out = out.where(out != "", _stripped(self.frame[extra]))
             self._texts[field] = out
         return self._texts[field]
 
@@ -125,6 +125,17 @@ def _ids(view: SheetView, field: str, prefix: str) -> pd.Series:
     return ids
 
 
+_PADDED = r"^\s|\s$"
+
+
+def _stripped(column: pd.Series) -> pd.Series:
+    """The column without surrounding spaces; the same column (no copy) when none has any."""
+    column = column.astype("str")
+    if column.str.contains(_PADDED, regex=True).any():
+        return column.str.strip()
+    return column
+
+
 def _must(s: pd.Series | None) -> pd.Series:
     assert s is not None
     return s
@@ -134,7 +145,8 @@ def _blank_to_none(s: pd.Series | None, index: pd.Index) -> pd.Series:
     """Text with blanks as missing, kept in pandas' Arrow-backed str dtype (no Python object per cell)."""
     if s is None:
         return pd.Series(pd.NA, index=index, dtype="str")
-    return s.astype("str").where(s != "")
+    blank = s == ""
+    return s.astype("str").where(~blank) if blank.any() else s
 
 
 def deals(view: SheetView, today: date) -> pd.DataFrame:

@@ -259,6 +259,7 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
         db.load_tables(conn, {name: pa.Table.from_arrays(arrays, names=names)})
         del arrays
     db.load_tables(conn, {}, info)
+    pa.default_memory_pool().release_unused()  # hand the freed Arrow buffers back before DuckDB grows
     db.materialize(conn)  # the derived views stored once: every dashboard query after this is faster
     return conn
 
