@@ -113,3 +113,42 @@ def test_zip_of_exports():
     result = ingest.analyse([("salesforce.zip", buffer.getvalue())], options=ingest.Options(today=date(2025, 11, 25)))
     assert sorted(m.table for m in result.mappings) == ["accounts", "deal_events", "deals", "reps"]
     assert result.row_counts()["deals"] == 24
+
+
+def test_hubspot_date_entered_columns_give_a_stage_history():
+    export = cf.hubspot()
+    rows = export.sheets["deals"]
+    stages = ["Appointment Scheduled", "Qualified To Buy"]
+    header = [*rows[0], *(f'Date entered "{s} (Sales Pipeline)"' for s in stages)]
+    body = []
+    for i, row in enumerate(rows[1:], start=1):
+        # every deal entered Appointment Scheduled on its creation day; deals 1..12 reached Qualified To Buy on Feb 1
+        body.append([*row, f"2025-01-{i:02d} 10:00", "2025-02-01 09:00" if i <= 12 else ""])
+    result = ingest.analyse([("hubspot.csv", cf.to_csv([header, *body]))], options=ingest.Options(today=date(2025, 11, 25)))
+    fields = {c.column: c.field for c in result.mappings[0].columns}
+    assert fields['Date entered "Qualified To Buy (Sales Pipeline)"'] == "stage_entered"
+    conn = ingest.to_database(result)
+    # 24 + 12 stage events; deal 1: Appointment Scheduled -> Qualified To Buy
+    assert conn.execute("SELECT count(*) FROM deal_events WHERE field = 'stage'").fetchone() == (36,)
+    history = conn.execute("SELECT old_value, new_value FROM deal_events WHERE deal_id = '9001' ORDER BY changed_at").fetchall()
+    assert history == [(None, "Appointment Scheduled"), ("Appointment Scheduled", "Qualified To Buy")]
+    assert result.stage_how == "history"
+    assert result.open_stages[:2] == stages
+
+
+def test_salesforce_field_history():
+    opp = cf.salesforce().sheets["Opportunity"]
+    field_history = [["OpportunityId", "CreatedDate", "Field", "OldValue", "NewValue"],
+                     ["0065g00000Op015", "2025-01-20T10:00:00.000Z", "StageName", "Prospecting", "Qualification"],
+                     ["0065g00000Op015", "2025-01-25T10:00:00.000Z", "Amount", "14000", "15000"],
+                     ["0065g00000Op015", "2025-02-01T10:00:00.000Z", "CloseDate", "2025-05-15", "2025-06-15"],
+                     ["0065g00000Op015", "2025-02-02T10:00:00.000Z", "Description", "a", "b"]]  # fmt: skip
+    result = ingest.analyse([("opp.csv", cf.to_csv(opp)), ("fieldhistory.csv", cf.to_csv(field_history))],
+                            options=ingest.Options(today=date(2025, 11, 25)))
+    assert {m.source: m.table for m in result.mappings}["fieldhistory.csv"] == "deal_events"
+    conn = ingest.to_database(result)
+    # the Description change is not a contract field: 4 rows read and loaded, 3 events
+    events = conn.execute("SELECT field, old_value, new_value FROM deal_events ORDER BY changed_at").fetchall()
+    assert events == [("stage", "Prospecting", "Qualification"), ("amount", "14000", "15000"),
+                      ("expected_close", "2025-05-15", "2025-06-15")]
+    assert result.report.summary().set_index("source").loc["fieldhistory.csv", "balanced"]

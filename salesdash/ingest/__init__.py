@@ -98,6 +98,10 @@ def analyse(
                 converter = getattr(convert, mapping.table)
                 frame = converter(view, options.today) if mapping.table == "deals" else converter(view)
                 parts.setdefault(mapping.table, []).append(frame)
+                if mapping.table == "deals" and "stage_entered" in {c.field for c in mapping.columns}:
+                    events, seq = convert.entered_events(view, frame)
+                    parts.setdefault("deal_events", []).append(events)
+                    sequences.append(seq)
         except Exception as exc:  # a converter bug: the sheet's rows are rejected and said why, never a traceback  # noqa: BLE001
             problems.append(Problem("sheet_failed", "error", sheet.source, {"detail": f"{type(exc).__name__}: {exc}"[:200]}))
             view.reject(~view.rejected, "", "sheet_failed")

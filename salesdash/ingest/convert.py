@@ -17,7 +17,7 @@ import pandas as pd
 
 from salesdash.ingest import parse
 from salesdash.ingest.limits import Problem
-from salesdash.ingest.mapping import SheetMapping
+from salesdash.ingest.mapping import STAGE_ENTERED, SheetMapping, entered_stage
 from salesdash.ingest.read import ROW, RawSheet
 from salesdash.ingest.validate import LOADED, REJECTED, Issues, survey_score_problems
 
@@ -299,6 +299,27 @@ def events(view: SheetView) -> tuple[pd.DataFrame, pd.DataFrame]:
             {"stage": view.text("stage"), "probability": parse.parse_probabilities(probability)[0]}
         ).loc[keep]
     return out, sequences
+
+
+def entered_events(view: SheetView, deals: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stage history from 'Date entered <stage>' columns (HubSpot): one stage event per filled date.
+    `deals` is the sheet's converted rows (deal_id and _row), so events use the ids as loaded."""
+    columns = [c.column for c in view.mapping.columns if c.field == STAGE_ENTERED]
+    ids = deals.set_index("_row")["deal_id"]
+    parts = []
+    for column in columns:
+        when = parse.parse_dates(view.frame[column])[0]
+        rows = view.frame[ROW][when.notna()]
+        parts.append(pd.DataFrame({"deal_id": rows.map(ids).to_numpy(), "changed_at": when[when.notna()].to_numpy(),
+                                   "new_value": entered_stage(column), "_row": rows.to_numpy()}))
+    if not parts:
+        return pd.DataFrame(), pd.DataFrame()
+    moves = pd.concat(parts, ignore_index=True).dropna(subset=["deal_id"]).sort_values(["deal_id", "changed_at"], kind="stable")
+    moves["old_value"] = moves.groupby("deal_id")["new_value"].shift()
+    moves["field"] = "stage"
+    moves["_source"] = view.sheet.source
+    sequences = moves.rename(columns={"new_value": "stage"})[["deal_id", "changed_at", "stage"]]
+    return moves.reset_index(drop=True), sequences
 
 
 def accounts(view: SheetView) -> pd.DataFrame:

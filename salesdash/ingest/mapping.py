@@ -12,6 +12,7 @@ with one click even when its name changed.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -53,9 +54,19 @@ class SheetMapping:
         return out
 
 
+STAGE_ENTERED = "stage_entered"  # a deal-sheet column holding the date the deal entered one stage
+_ENTERED = re.compile(r'^date entered\s*["“]?(.+?)(?:\s*\(([^()]*)\))?["”]?\s*$', re.IGNORECASE)
+
+
+def entered_stage(header: str) -> str | None:
+    """'Date entered "Contract Sent (Sales Pipeline)"' -> 'Contract Sent'; None for other headers."""
+    m = _ENTERED.match(str(header).strip())
+    return m.group(1).strip() if m else None
+
+
 def fields_of(table: str) -> list[str]:
     """The fields a column of this table's sheet can be mapped to, in catalogue order."""
-    return list(TABLE_SYNONYMS.get(table, {}))
+    return list(TABLE_SYNONYMS.get(table, {})) + ([STAGE_ENTERED] if table == "deals" else [])
 
 
 def header_score(text: str) -> float:
@@ -68,7 +79,13 @@ def map_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list
     names = INDEX[table]
     guesses = {c: ColumnGuess(c, IGNORE, 0.0, "") for c in columns}
     taken: set[str] = set()
+    if table == "deals":  # HubSpot: one 'Date entered "<stage> (<pipeline>)"' column per stage
+        for c in columns:
+            if entered_stage(c) is not None:
+                guesses[c] = ColumnGuess(c, STAGE_ENTERED, 0.95, "header")
     for c in columns:  # exact names first, left to right
+        if guesses[c].field:
+            continue
         key = normalise(c)
         found = names.get(key)
         if found and found not in taken:
