@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 
 from salesdash import db
+from salesdash.ingest import parse
 from salesdash.ingest import stages as stage_order
 from salesdash.ingest.limits import Problem
 from salesdash.ingest.validate import LOADED, REJECTED
@@ -84,6 +85,11 @@ def assemble(parts: dict[str, list[pd.DataFrame]], sequences: list[pd.DataFrame]
         probs.append(pd.DataFrame({"stage": deals["stage"], "probability": deals["_probability"]}))
         won_names = list(deals.loc[deals["status"] == "won", "_stage_word"].dropna().value_counts().index)
         lost_names = list(deals.loc[deals["status"] == "lost", "_stage_word"].dropna().value_counts().index)
+        if seq is not None and len(seq):  # a history may name the won / lost stages the deal sheet does not
+            named = pd.Series(seq["stage"].dropna().astype("str").unique())
+            words = named.map(parse.status_word)
+            won_names += [n for n in named[words == "won"] if n not in won_names]
+            lost_names += [n for n in named[words == "lost"] if n not in lost_names]
         ordered = stage_order.order_stages(
             deals.loc[deals["status"] != "won", "stage"], won_names, lost_names, seq,
             pd.concat(probs, ignore_index=True), options.stage_order,

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from salesdash.ingest.parse import status_word
+
 # Common stage names in funnel order (normalised: lower case, letters and CJK only).
 _KNOWN = """
 lead leadin new newlead prospect prospecting leadidentification appointmentscheduled 线索 潜在客户 潜在客户识别 初步接洽 初步沟通 验证客户
@@ -54,7 +56,7 @@ def order_stages(
     if sequences is not None and len(sequences):
         names += [s for s in sequences["stage"].dropna().astype("str").unique() if s not in names]
     closed = {key(n) for n in [*won_names, *lost_names]}
-    names = [n for n in names if key(n) not in closed and n.strip()]
+    names = [n for n in names if key(n) not in closed and n.strip() and status_word(n) not in ("won", "lost")]
     how = "none"
     if not names:
         ordered: list[str] = []

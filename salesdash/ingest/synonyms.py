@@ -166,6 +166,8 @@ def _index() -> dict[str, dict[str, str]]:
         for field_name, text in fields.items():
             for raw in text.split(", "):
                 names.setdefault(normalise(raw), field_name)
+        for field_name in fields:  # a table exported from salesdash itself uses the contract's names
+            names.setdefault(normalise(field_name), field_name)
         out[table] = names
     return out
 
