@@ -4,10 +4,12 @@
     result.report.summary()                                # rows read = loaded + rejected, per sheet
     conn = ingest.to_database(result)                      # a private in-memory DuckDB
 
-Modules, by concept: `read` (files -> sheets of text), `recognise` (which table a sheet is),
-`mapping` + `synonyms` (columns -> contract fields, the mapping file), `parse` (values),
-`convert` (a mapped sheet -> contract rows), `stages` (stage order), `load` (across sheets, into
-DuckDB), `validate` (the report), `limits` (what an upload may be), `template` (the example workbook).
+Modules, by concept: `read` (files -> sheets: `sniff` what the bytes are, `archive` zips, `textfile`
+CSV/TSV/TXT, `workbook` xlsx/xls/ods, `sheet` the header and the sheet itself), `recognise` (which table
+a sheet is), `mapping` + `synonyms` (columns -> contract fields, the mapping file), `parse` (values),
+`convert` (a mapped sheet -> contract rows), `history` (stage history -> deal_events), `stages` (stage
+order), `load` (across sheets, into DuckDB), `validate` (the report), `limits` (what an upload may be),
+`template` (the example workbook).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import Any
 import pandas as pd
 
 from salesdash import db
-from salesdash.ingest import convert, load, recognise
+from salesdash.ingest import convert, history, load, recognise
 from salesdash.ingest.limits import Limits, Problem
 from salesdash.ingest.load import Options
 from salesdash.ingest.mapping import IGNORE, SheetMapping, apply_saved
@@ -91,7 +93,7 @@ def analyse(
         view = convert.SheetView(sheet, mapping, issues, problems)
         try:
             if mapping.table == "deal_events":
-                events, seq = convert.events(view)
+                events, seq = history.events(view)
                 parts.setdefault("deal_events", []).append(events)
                 sequences.append(seq)
             else:
@@ -99,7 +101,7 @@ def analyse(
                 frame = converter(view, options.today) if mapping.table == "deals" else converter(view)
                 parts.setdefault(mapping.table, []).append(frame)
                 if mapping.table == "deals" and "stage_entered" in {c.field for c in mapping.columns}:
-                    events, seq = convert.entered_events(view, frame)
+                    events, seq = history.entered_events(view, frame)
                     parts.setdefault("deal_events", []).append(events)
                     sequences.append(seq)
         except Exception as exc:  # a converter bug: the sheet's rows are rejected and said why, never a traceback  # noqa: BLE001
