@@ -123,7 +123,7 @@ if left.button(t("upload.apply"), icon=":material/refresh:", disabled=not files,
                             overrides=overrides, options=state.options)
     st.rerun()
 right.download_button(
-    t("upload.download_mapping"), data=ingest_mapping.to_file(list(overrides.values()), state.open_stages),
+    t("upload.download_mapping"), data=ingest_mapping.to_file(list(overrides.values()), state.open_stages if state.stage_how == "user" else []),
     file_name="salesdash-mapping.json", mime="application/json", icon=":material/download:", key="upload_mapping_dl",
 )
 if not files:

@@ -100,3 +100,12 @@ def test_user_day_month_order():
     saved = mapping.from_file(mapping.to_file(second.mappings))
     third = ingest.analyse(files, saved=saved, options=OPTIONS)
     assert third.tables["deals"]["created_on"].dt.date.tolist() == [date(2025, 5, 3), date(2025, 6, 4)]
+
+
+def test_stage_order_travels_in_the_mapping_file():
+    files = cf.as_files(cf.hand_made(), "csv")
+    first = ingest.analyse(files, options=OPTIONS)
+    assert first.stage_how == "known"
+    saved = mapping.from_file(mapping.to_file(first.mappings, ["Proposal"]))
+    again = ingest.analyse(files, saved=saved, options=OPTIONS)
+    assert again.stage_how == "user" and again.open_stages == ["Proposal"]

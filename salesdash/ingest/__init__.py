@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -63,6 +63,8 @@ def analyse(
     """
     limits = limits or Limits()
     options = options or Options()
+    if saved and not options.stage_order and saved.get("stage_order"):  # the order the user chose last time
+        options = replace(options, stage_order=tuple(str(s) for s in saved["stage_order"]))
     read = read_upload(files, limits)
     problems = list(read.problems)
     mappings: list[SheetMapping] = []
