@@ -40,13 +40,14 @@ def test_open_deal_without_a_created_date_counts_from_as_of_on():
     rows = [["Deal ID", "Amount", "Stage", "Created Date", "Close Date"],
             ["D1", "100", "Qualification", "2025-01-10", ""],
             ["D2", "200", "Qualification", "", ""],
-            ["D3", "300", "Won", "2025-01-05", "2025-03-31"]]  # fmt: skip
+            ["D3", "300", "Won", "2025-01-05", "2025-03-31"],
+            ["D4", "400", "Lost", "2025-01-06", ""]]  # fmt: skip
     conn = ingest.to_database(ingest.analyse([("d.csv", cf.to_csv(rows))], options=ingest.Options(today=date(2025, 11, 25))))
     span = datasets.span(conn, date(2025, 11, 25), use_last_date=True)
     assert span.as_of == date(2025, 3, 31)
     whole = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 3, 31), as_of=span.as_of)
     k = overview.kpis(conn, whole).set_index("metric")["value"]
-    assert (k["open_pipeline_count"], k["open_pipeline_value"]) == (2, 300)  # D1 + D2 (known to exist at as-of)
+    assert (k["open_pipeline_count"], k["open_pipeline_value"]) == (2, 300)  # D1 + D2 (known to exist at as-of); D4 is closed
     january = Filters(date_from=date(2025, 1, 1), date_to=date(2025, 1, 31), as_of=span.as_of)
     k = overview.kpis(conn, january).set_index("metric")["value"]
     assert (k["open_pipeline_count"], k["open_pipeline_value"]) == (2, 400)  # D1 and D3 were open on Jan 31; D2 unknown
