@@ -97,3 +97,15 @@ def test_stages_are_filled(maven_db):
     assert rows == [("Prospecting", 1, "open"), ("Engaging", 2, "open"), ("Won", 3, "won"), ("Lost", 4, "lost")]
     # lost deals: the export does not say at which stage they were lost
     assert maven_db.execute("SELECT count(*) FROM deals WHERE status = 'lost' AND stage IS NOT NULL").fetchone() == (0,)
+
+
+def test_shared_dashboard_functions_see_every_open_deal(maven_db):
+    """The weighted pipeline (Reps, Forecast, Weekly) and the stalled-deal health (Funnel) count the
+    500 Prospecting deals without an engage_date too: 2,089 open deals as everywhere else."""
+    from salesdash.probability import weighted_pipeline
+    from salesdash.stalled import open_deal_health
+
+    span = datasets.span(maven_db, date(2025, 11, 25), use_last_date=True)
+    f = Filters(date_from=span.first, date_to=span.last, as_of=span.as_of)
+    assert len(weighted_pipeline(maven_db, f)) == 2089
+    assert len(open_deal_health(maven_db, f)) == 2089

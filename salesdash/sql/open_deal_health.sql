@@ -48,6 +48,7 @@ final AS (
     LEFT JOIN current_stay cs ON cs.deal_id = d.deal_id AND cs.stage = d.stage
     LEFT JOIN norms n ON n.stage = d.stage
     LEFT JOIN last_touch lt ON lt.deal_id = d.deal_id
-    WHERE d.status = 'open' AND d.created_on <= $as_of /*segment*/
+    -- an open deal whose creation date the source left blank (an upload) is open now all the same
+    WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
 )
 SELECT * FROM final
