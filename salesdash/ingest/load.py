@@ -254,8 +254,8 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
                 arrays.append(pa.array(pd.to_datetime(values).to_numpy().astype("datetime64[D]"), type=pa.date32(), from_pandas=True))
             elif values.dtype == "str":
                 arrays.append(pa.Array.from_pandas(values))  # Arrow-backed already: no copy
-            elif isinstance(values.dtype, pd.CategoricalDtype):
-                arrays.append(pa.array(values.astype("str"), type=pa.string(), from_pandas=True))
+            elif isinstance(values.dtype, pd.CategoricalDtype):  # codes + names: cast in C, no string per row
+                arrays.append(pa.array(values, from_pandas=True).cast(pa.string()))
             elif values.dtype == object:
                 arrays.append(pa.array(values.astype(object).where(values.notna(), None), type=pa.string(), from_pandas=True))
             else:
