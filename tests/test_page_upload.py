@@ -112,3 +112,13 @@ def test_correcting_the_mapping_on_the_page():
     at.button(key="upload_apply").click().run()
     assert not at.exception
     assert any("Nothing could be loaded" in e.value for e in at.error)
+
+
+def test_another_session_does_not_see_the_upload():
+    company = metric_values(run_app())["Deals won"]
+    uploader = upload(maven_files())
+    uploader.switch_page("pages/overview.py").run()
+    assert metric_values(uploader)["Deals won"] == "4,238"
+    other = run_app()  # a second browser session of the same server process (shared caches)
+    assert metric_values(other)["Deals won"] == company
+    assert len(other.sidebar.radio) == 1  # no dataset picker: it has no upload of its own
