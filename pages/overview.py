@@ -22,6 +22,9 @@ st.caption(
 )
 
 kpis = data(overview.kpis, f)
+known = data(datasets.dates_known)  # an upload may carry no dates: say so rather than blame the period
+if not known["closed_on"]:
+    missing_note("overview.no_close_dates")
 if overview.nothing_matches(kpis):
     st.warning(t("core.no_match"), icon=":material/filter_alt_off:")
     st.stop()
@@ -46,7 +49,9 @@ funnel = data(reached_by_stage, f)
 monthly = data(overview.won_by_month, f)
 left, right = st.columns(2)
 with left:
-    if funnel.empty or funnel["reached"].iloc[0] == 0:
+    if not known["created_on"]:
+        missing_note("overview.no_created_dates")
+    elif funnel.empty or funnel["reached"].iloc[0] == 0:
         st.info(t("overview.no_funnel"), icon=":material/info:")
     else:
         if not present["deal_events"]:

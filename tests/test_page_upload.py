@@ -122,3 +122,14 @@ def test_another_session_does_not_see_the_upload():
     other = run_app()  # a second browser session of the same server process (shared caches)
     assert metric_values(other)["Deals won"] == company
     assert len(other.sidebar.radio) == 1  # no dataset picker: it has no upload of its own
+
+
+def test_upload_without_dates_says_what_cannot_be_shown():
+    rows = [["Deal", "Value", "Stage"], ["A", "100", "Won"], ["B", "200", "Lost"], ["C", "300", "Proposal"]]
+    at = upload([("no-dates.csv", cf.to_csv(rows), "text/csv")])
+    assert any("No created-date column" in w.value for w in at.warning)
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    notes = " ".join(i.value for i in at.info)
+    assert "no creation dates" in notes and "no close dates" in notes
+    assert metric_values(at)["Open deals"] == "1"  # C; A and B are closed even without a date
