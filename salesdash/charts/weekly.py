@@ -11,12 +11,16 @@ from salesdash.charts import BAD, GOOD, PALETTE, money_axis, style
 TOTAL = PALETTE[0]
 
 
-def waterfall(table: pd.DataFrame, lang: str, currency: str | None, period: str, height: int = 420) -> go.Figure:
+def waterfall(
+    table: pd.DataFrame, lang: str, currency: str | None, period: str, height: int = 420, large: bool = False
+) -> go.Figure:
     """The week's flow: open at start, each change as a floating bar, open at end.
 
     `table` is weekly.waterfall's frame. Each bar carries its step name in customdata, so a selection
     event says which step was clicked. Rises are bluish green, falls vermilion, totals blue (Okabe–Ito).
+    `large`: type sized for a shared screen (presentation mode).
     """
+    size = 16 if large else 13
     bases, heights, colours, texts = [], [], [], []
     level = 0.0
     for sign, value in zip(table["sign"], table["value"], strict=True):
@@ -34,7 +38,7 @@ def waterfall(table: pd.DataFrame, lang: str, currency: str | None, period: str,
         sign_text = "+" if value >= 0 else "−"
         texts.append(sign_text + fmt.money(abs(value), lang, currency))
         level = top
-    labels = [i18n.t(f"weekly.step.{s}", lang) for s in table["step"]]
+    labels = [_wrap(i18n.t(f"weekly.step.{s}", lang)) for s in table["step"]]
     helps = [i18n.t(f"weekly.step_help.{s}", lang) for s in table["step"]]
     deals = [i18n.t("weekly.deals_count", lang, n=f"{n:,}") for n in table["deals"]]
     fig = go.Figure(
@@ -46,9 +50,9 @@ def waterfall(table: pd.DataFrame, lang: str, currency: str | None, period: str,
             text=texts,
             textposition="outside",
             cliponaxis=False,
-            textfont={"size": 14},
+            textfont={"size": size, "color": "#1b1f24"},
             customdata=list(zip(table["step"], deals, helps, strict=True)),
-            hovertemplate="<b>%{x}</b>: %{text}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
+            hovertemplate="%{text}<br>%{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             selected={"marker": {"opacity": 1.0}},
             unselected={"marker": {"opacity": 0.45}},
         )
@@ -66,6 +70,17 @@ def waterfall(table: pd.DataFrame, lang: str, currency: str | None, period: str,
     tops = [b + h for b, h in zip(bases, heights, strict=True)]
     money_axis(fig, [max(tops, default=0.0) * 1.12], lang, currency)
     fig.update_yaxes(title=i18n.t("weekly.flow_axis", lang), rangemode="tozero")
-    fig.update_xaxes(type="category", tickfont={"size": 14})
+    fig.update_xaxes(type="category", tickfont={"size": size, "color": "#1b1f24"}, tickangle=0)
+    fig.update_yaxes(tickfont={"size": size - 2, "color": "#3c4650"}, title_font={"size": size - 1})
+    if large:
+        fig.update_layout(title_font={"size": size + 1}, font={"size": size})
     fig.update_layout(showlegend=False, bargap=0.25, clickmode="event+select", dragmode=False)
     return fig
+
+
+def _wrap(label: str) -> str:
+    """'Open at start' -> 'Open<br>at start': two short lines instead of a slanted label."""
+    if len(label) <= 9 or " " not in label:
+        return label
+    head, tail = label.split(" ", 1)
+    return f"{head}<br>{tail}"

@@ -51,6 +51,15 @@ rewound AS (
     FROM later
     GROUP BY deal_id
 ),
+candidates AS (
+    -- a deal with no change since $prev_start is at every moment as it is now: it matters only when it was
+    -- created or closed since then, or is open now with its close date in the period
+    SELECT deal_id FROM rewound
+    UNION
+    SELECT deal_id FROM deals
+    WHERE created_on >= $prev_start OR closed_on >= $prev_start
+       OR (status = 'open' AND expected_close BETWEEN $period_start AND $period_end)
+),
 states AS (
     SELECT
         d.deal_id, d.name, d.account_name, d.rep_id, coalesce(d.rep_name, d.rep_id) AS rep_name, d.team,
@@ -79,6 +88,7 @@ states AS (
         r.closed_in_week_on,
         r.closed_in_prev_on
     FROM deal_facts d
+    JOIN candidates c USING (deal_id)
     LEFT JOIN rewound r USING (deal_id)
     WHERE coalesce(d.created_on < $next_start, TRUE) /*segment*/
 ),
