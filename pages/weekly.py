@@ -132,7 +132,9 @@ if present:
             title += f" ({number - 3}/{rep_pages})"
         st.markdown(f"## {title}")
         st.markdown(t("weekly.slide_header", period=period, filters=ui.filters_text(f), **week_text))
-    with st.container(key="slide_body", height=500):  # a fixed height lets the chart stretch; CSS sizes it to the screen
+    with st.container(
+        key="slide_body", height=500
+    ):  # a fixed height lets the chart stretch; CSS sizes it to the screen
         draw()
 else:
     st.title(t("weekly.title"))

@@ -55,7 +55,10 @@ def summary_table(review: Review, lang: str, currency: str | None, formatted: bo
     rows = []
     for c in review.cards.itertuples():
         money = c.unit == "money"
-        show = (lambda v, s=False: _money(v, lang, currency, s)) if money else (lambda v, s=False: _count(v, s))
+
+        def show(v: float, signed: bool = False, money: bool = money) -> str:
+            return _money(v, lang, currency, signed) if money else _count(v, signed)
+
         rows.append(
             {
                 "metric": i18n.t(f"metric.{c.metric}", lang),
@@ -131,7 +134,12 @@ def describe_change(row: pd.Series, lang: str, currency: str | None) -> str:
         old, new = _money(row["amount_0"], lang, currency), _money(row["amount_1"], lang, currency)
         parts.append(i18n.t("weekly.change.amount", lang, old=old, new=new))
     slip = row["slip_days"]
-    if slip is not pd.NA and not (isinstance(slip, float) and math.isnan(slip)) and slip != 0 and row["status_1"] == "open":
+    if (
+        slip is not pd.NA
+        and not (isinstance(slip, float) and math.isnan(slip))
+        and slip != 0
+        and row["status_1"] == "open"
+    ):
         days = fmt.days(abs(float(slip)), lang)
         parts.append(
             i18n.t("weekly.change.close", lang, old=_day(row["close_0"], lang), new=_day(row["close_1"], lang),
@@ -234,7 +242,7 @@ def html_table(df: pd.DataFrame, css_class: str = "sd-table", widths: tuple[int,
     cols = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>" if widths else ""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in df.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td title=\"{html.escape(str(v))}\">{html.escape(str(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f'<td title="{html.escape(str(v))}">{html.escape(str(v))}</td>' for v in row) + "</tr>"
         for row in df.itertuples(index=False)
     )
     return f'<table class="{css_class}">{cols}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

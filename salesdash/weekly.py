@@ -130,15 +130,19 @@ def flow(conn: db.Connection, f: Filters, week: Week) -> pd.DataFrame:
 def waterfall(flow_table: pd.DataFrame) -> pd.DataFrame:
     """The bars: step, sign (+1 / -1 / 0 for a total), value (money, signed as it moves the pipeline),
     deals (how many deals make the bar), reconciles (True when the bars add up to the end, to the cent)."""
-    rows = []
-    for step, sign in STEPS.items():
-        cents = flow_table[f"{step}_cents"]
-        total = int(cents.sum())
-        rows.append({"step": step, "sign": sign, "cents": total, "deals": int((cents != 0).sum())})
-    out = pd.DataFrame(rows)
-    moved = sum(r["cents"] * r["sign"] for r in rows if r["sign"])
+    totals = {step: int(flow_table[f"{step}_cents"].sum()) for step in STEPS}
+    counts = {step: int((flow_table[f"{step}_cents"] != 0).sum()) for step in STEPS}
+    out = pd.DataFrame(
+        {
+            "step": list(STEPS),
+            "sign": list(STEPS.values()),
+            "cents": list(totals.values()),
+            "deals": list(counts.values()),
+        }
+    )
+    moved = sum(totals[step] * sign for step, sign in STEPS.items())
     out["value"] = out["cents"].where(out["sign"] >= 0, -out["cents"]) / 100
-    out["reconciles"] = bool(rows[0]["cents"] + moved == rows[-1]["cents"])
+    out["reconciles"] = totals["start"] + moved == totals["end"]
     return out
 
 
@@ -305,7 +309,9 @@ class Review:
     @property
     def missing_history(self) -> tuple[str, ...]:
         """History fields the flow would use that this dataset does not record (their changes read as none)."""
-        return tuple(name for name in ("stage", "amount", "expected_close", "forecast_category") if name not in self.history)
+        return tuple(
+            name for name in ("stage", "amount", "expected_close", "forecast_category") if name not in self.history
+        )
 
 
 def history_fields(conn: db.Connection) -> frozenset[str]:

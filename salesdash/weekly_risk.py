@@ -96,12 +96,15 @@ def at_risk(conn: db.Connection, f: Filters, period: tuple[date, date]) -> pd.Da
     health = open_deal_health(conn, f)
     start, end = period
     closing = pd.to_datetime(health["expected_close"]).dt.date
-    chosen = health[
-        health["forecast_category"].isin(AT_RISK_CATEGORIES) & closing.between(start, end)
-    ].reset_index(drop=True)
+    chosen = health[health["forecast_category"].isin(AT_RISK_CATEGORIES) & closing.between(start, end)].reset_index(
+        drop=True
+    )
     if chosen.empty:
-        return chosen.assign(**{c: pd.Series(dtype="int64") for c in ("slips", "activities_last_7", "activities_before")},
-                             **{r: pd.Series(dtype="bool") for r in REASONS}, reasons=pd.Series(dtype="int64"))
+        return chosen.assign(
+            **{c: pd.Series(dtype="int64") for c in ("slips", "activities_last_7", "activities_before")},
+            **{r: pd.Series(dtype="bool") for r in REASONS},
+            reasons=pd.Series(dtype="int64"),
+        )
     params = {"deal_ids": chosen["deal_id"].astype(str).tolist(), "as_of": f.as_of}
     signals = db.query(conn, db.sql_text("weekly_risk_signals"), params)
     out = chosen.merge(signals, on="deal_id", how="left")

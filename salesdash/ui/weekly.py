@@ -50,7 +50,9 @@ def week_picker(as_of: date, first: date | None, show: bool) -> weekly.Week:
         st.selectbox(
             t("weekly.week"),
             options=starts,
-            format_func=lambda d: t("weekly.week_option", start=fmt.day(d, lang()), end=fmt.day(weekly.Week(d).end, lang())),
+            format_func=lambda d: t(
+                "weekly.week_option", start=fmt.day(d, lang()), end=fmt.day(weekly.Week(d).end, lang())
+            ),
             key="weekly_week",
             on_change=lambda: st.session_state.update({_WEEK: st.session_state["weekly_week"]}),
         )
@@ -81,7 +83,12 @@ def cards(table: pd.DataFrame, per_row: int) -> None:
     for chunk in rows:
         cols = st.columns(per_row)
         for col, (_, c) in zip(cols, chunk.iterrows(), strict=False):
-            pipeline_card = c["metric"] in ("weekly_open_pipeline", "weekly_commit", "weekly_expected_won", "weekly_stalled")
+            pipeline_card = c["metric"] in (
+                "weekly_open_pipeline",
+                "weekly_commit",
+                "weekly_expected_won",
+                "weekly_stalled",
+            )
             against = t("weekly.vs_start" if pipeline_card else "weekly.vs_prev_week")
             with col.container(border=True, key=f"card_{c['metric']}"):
                 st.metric(

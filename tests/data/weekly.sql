@@ -1,4 +1,5 @@
 -- weekly: one hand-built week of pipeline changes, Monday 2025-06-09 .. Sunday 2025-06-15, as of 2025-06-18.
+INSERT INTO dataset_info VALUES ('as_of', '2025-06-18');
 -- The period is Q2 2025 (2025-04-01 .. 2025-06-30). Every expected figure is worked out in
 -- tests/test_weekly.py. The cases: a deal created and won in the same week (W2), an amount raised then
 -- lowered (W3), a close date pushed out and pulled back in (W5), pushed out for good (W6), pulled in
