@@ -8,47 +8,53 @@
 -- its current value. So only the events since $prev_start are read, however long the history is.
 -- Status without status events: closed once its closed_on day has begun, open before.
 -- Amounts are counted in whole cents (BIGINT) so the bars reconcile exactly.
-WITH later AS (
-    SELECT deal_id, field, changed_at, old_value, new_value
+WITH changes AS (
+    -- per deal and field, the value before its first change at or after each moment
+    SELECT
+        deal_id,
+        field,
+        count(*) FILTER (WHERE changed_at >= $week_start::TIMESTAMP) AS n_0,
+        count(*) FILTER (WHERE changed_at >= $next_start::TIMESTAMP) AS n_1,
+        arg_min_null(old_value, changed_at) AS before_p,
+        arg_min_null(old_value, changed_at) FILTER (WHERE changed_at >= $week_start::TIMESTAMP) AS before_0,
+        arg_min_null(old_value, changed_at) FILTER (WHERE changed_at >= $next_start::TIMESTAMP) AS before_1,
+        -- the day a deal closed in the week, or in the week before (its last closing change there)
+        max(changed_at) FILTER (
+            WHERE new_value IN ('won', 'lost') AND changed_at >= $week_start::TIMESTAMP
+              AND changed_at < $next_start::TIMESTAMP
+        )::DATE AS closed_in_week_on
     FROM deal_events
     WHERE changed_at >= $prev_start::TIMESTAMP
+    GROUP BY deal_id, field
 ),
 rewound AS (
     SELECT
         deal_id,
         -- at the start of the week before (p), of the week (0), and at its end (1)
         count(*) FILTER (WHERE field = 'status') AS n_status_p,
-        count(*) FILTER (WHERE field = 'status' AND changed_at >= $week_start::TIMESTAMP) AS n_status_0,
-        count(*) FILTER (WHERE field = 'status' AND changed_at >= $next_start::TIMESTAMP) AS n_status_1,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'status') AS status_p,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'status' AND changed_at >= $week_start::TIMESTAMP) AS status_0,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'status' AND changed_at >= $next_start::TIMESTAMP) AS status_1,
-        count(*) FILTER (WHERE field = 'amount' AND changed_at >= $week_start::TIMESTAMP) AS n_amount_0,
-        count(*) FILTER (WHERE field = 'amount' AND changed_at >= $next_start::TIMESTAMP) AS n_amount_1,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'amount' AND changed_at >= $week_start::TIMESTAMP) AS amount_0,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'amount' AND changed_at >= $next_start::TIMESTAMP) AS amount_1,
-        count(*) FILTER (WHERE field = 'expected_close' AND changed_at >= $week_start::TIMESTAMP) AS n_close_0,
-        count(*) FILTER (WHERE field = 'expected_close' AND changed_at >= $next_start::TIMESTAMP) AS n_close_1,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'expected_close' AND changed_at >= $week_start::TIMESTAMP) AS close_0,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'expected_close' AND changed_at >= $next_start::TIMESTAMP) AS close_1,
-        count(*) FILTER (WHERE field = 'stage' AND changed_at >= $week_start::TIMESTAMP) AS n_stage_0,
-        count(*) FILTER (WHERE field = 'stage' AND changed_at >= $next_start::TIMESTAMP) AS n_stage_1,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'stage' AND changed_at >= $week_start::TIMESTAMP) AS stage_0,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'stage' AND changed_at >= $next_start::TIMESTAMP) AS stage_1,
-        count(*) FILTER (WHERE field = 'forecast_category' AND changed_at >= $week_start::TIMESTAMP) AS n_category_0,
-        count(*) FILTER (WHERE field = 'forecast_category' AND changed_at >= $next_start::TIMESTAMP) AS n_category_1,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'forecast_category' AND changed_at >= $week_start::TIMESTAMP) AS category_0,
-        arg_min_null(old_value, changed_at) FILTER (WHERE field = 'forecast_category' AND changed_at >= $next_start::TIMESTAMP) AS category_1,
-        -- the day a deal closed in the week (its last closing change in the week)
-        max(changed_at) FILTER (
-            WHERE field = 'status' AND new_value IN ('won', 'lost')
-              AND changed_at >= $week_start::TIMESTAMP AND changed_at < $next_start::TIMESTAMP
-        )::DATE AS closed_in_week_on,
-        max(changed_at) FILTER (
-            WHERE field = 'status' AND new_value IN ('won', 'lost')
-              AND changed_at >= $prev_start::TIMESTAMP AND changed_at < $week_start::TIMESTAMP
-        )::DATE AS closed_in_prev_on
-    FROM later
+        max(n_0) FILTER (WHERE field = 'status') AS n_status_0,
+        max(n_1) FILTER (WHERE field = 'status') AS n_status_1,
+        max(before_p) FILTER (WHERE field = 'status') AS status_p,
+        max(before_0) FILTER (WHERE field = 'status') AS status_0,
+        max(before_1) FILTER (WHERE field = 'status') AS status_1,
+        max(n_0) FILTER (WHERE field = 'amount') AS n_amount_0,
+        max(n_1) FILTER (WHERE field = 'amount') AS n_amount_1,
+        max(before_0) FILTER (WHERE field = 'amount') AS amount_0,
+        max(before_1) FILTER (WHERE field = 'amount') AS amount_1,
+        max(n_0) FILTER (WHERE field = 'expected_close') AS n_close_0,
+        max(n_1) FILTER (WHERE field = 'expected_close') AS n_close_1,
+        max(before_0) FILTER (WHERE field = 'expected_close') AS close_0,
+        max(before_1) FILTER (WHERE field = 'expected_close') AS close_1,
+        max(n_0) FILTER (WHERE field = 'stage') AS n_stage_0,
+        max(n_1) FILTER (WHERE field = 'stage') AS n_stage_1,
+        max(before_0) FILTER (WHERE field = 'stage') AS stage_0,
+        max(before_1) FILTER (WHERE field = 'stage') AS stage_1,
+        max(n_0) FILTER (WHERE field = 'forecast_category') AS n_category_0,
+        max(n_1) FILTER (WHERE field = 'forecast_category') AS n_category_1,
+        max(before_0) FILTER (WHERE field = 'forecast_category') AS category_0,
+        max(before_1) FILTER (WHERE field = 'forecast_category') AS category_1,
+        max(closed_in_week_on) FILTER (WHERE field = 'status') AS closed_in_week_on
+    FROM changes
     GROUP BY deal_id
 ),
 candidates AS (
@@ -59,6 +65,10 @@ candidates AS (
     SELECT deal_id FROM deals
     WHERE created_on >= $prev_start OR closed_on >= $prev_start
        OR (status = 'open' AND expected_close BETWEEN $period_start AND $period_end)
+),
+facts AS (
+    SELECT d.* FROM deal_facts d
+    WHERE d.deal_id IN (SELECT deal_id FROM candidates) AND coalesce(d.created_on < $next_start, TRUE) /*segment*/
 ),
 states AS (
     SELECT
@@ -85,12 +95,9 @@ states AS (
         CASE WHEN coalesce(r.n_stage_1, 0) > 0 THEN r.stage_1 ELSE d.stage END AS stage_1,
         CASE WHEN coalesce(r.n_category_0, 0) > 0 THEN r.category_0 ELSE d.forecast_category END AS category_0,
         CASE WHEN coalesce(r.n_category_1, 0) > 0 THEN r.category_1 ELSE d.forecast_category END AS category_1,
-        r.closed_in_week_on,
-        r.closed_in_prev_on
-    FROM deal_facts d
-    JOIN candidates c USING (deal_id)
+        r.closed_in_week_on
+    FROM facts d
     LEFT JOIN rewound r USING (deal_id)
-    WHERE coalesce(d.created_on < $next_start, TRUE) /*segment*/
 ),
 flags AS (
     SELECT
