@@ -69,7 +69,7 @@ def summary_table(review: Review, lang: str, currency: str | None, formatted: bo
                 "previous_count": _count(c.previous_count) if formatted else c.previous_count,
             }
         )
-    return _headers(pd.DataFrame(rows), lang, {"previous_count": "weekly.col.before"})
+    return _headers(pd.DataFrame(rows), lang)
 
 
 def _count(value: float, signed: bool = False) -> str:

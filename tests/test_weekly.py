@@ -197,3 +197,36 @@ def test_without_history(tmp_path):
         assert cards["weekly_won"] == 1200 + 300 + 600 and cards["weekly_new"] == 5380
     finally:
         c.close()
+
+
+def test_pack(review):
+    from salesdash import pack
+
+    sheets = pack.workbook(review, "en", "USD")
+    assert list(sheets) == ["Summary", "Pipeline flow", "Flow deals", "Movers", "At risk", "By rep"]
+    for table in sheets.values():
+        assert table.columns.is_unique
+    # the flow-deals sheet lists the deals of each changing bar: 3 new + 2 up + 1 down + 3 won + 1 lost
+    # + 1 pushed out + 2 pulled in
+    assert len(sheets["Flow deals"]) == 13 and len(sheets["Movers"]) == 9
+    assert sheets["Summary"].set_index("Figure").loc["Won", "This week"] == 2100
+    assert pack.xlsx(review, "zh", "USD")[:2] == b"PK"
+    page = pack.html_pack(review, "en", "USD", "All deals", AS_OF).decode("utf-8")
+    assert "Plotly.newPlot" in page and 'src="http' not in page  # the chart and its library, inlined
+    assert "Acme – nine" in page and "Stage Quote &amp; negotiation" not in page  # W9 was won: 'Won'
+    zh = pack.html_pack(review, "zh", "USD", "全部", AS_OF).decode("utf-8")
+    assert "管道变动" in zh and 'lang="zh-CN"' in zh
+
+
+def test_what_changed_texts(review):
+    from salesdash import pack
+
+    text = pack.movers_table(review.movers, "en", "USD").set_index("Deal")["What changed"]
+    assert text["Acme – three"] == "Stage Needs analysis → Solution design · Amount $500 → $600"
+    assert text["Acme – five"] == "Close 25 Jun 2025 → 28 Jun 2025 (+3 d)"
+    assert text["Acme – seven"] == "Close 20 Jul 2025 → 27 Jun 2025 (−23 d) · Forecast Best case → Commit"
+    assert text["Bolt – eight"].startswith("Reopened")
+    assert text["Acme – nine"] == "Won · Amount $1.00K → $1.20K"
+    risk = pack.risk_table(review.at_risk, "en", "USD").set_index("Deal")["Why"]
+    assert risk["Acme – five"] == "Close date slipped 2×"
+    assert risk["Acme – three"] == "No activity for 78 d"  # created Apr 1, never touched, as of Jun 18

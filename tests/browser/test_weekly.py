@@ -63,7 +63,7 @@ def wait_for_slide(page, number: int) -> None:
         arg=number,
         timeout=60_000,
     )
-    wait_for_app(page)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
     page.wait_for_timeout(800)  # charts finish their layout
 
 
@@ -108,7 +108,11 @@ def test_clicking_a_bar_lists_its_deals(browser, server, shots):
     ctx, page = open_page(browser, server, "", (1920, 1080))
     try:
         page.wait_for_selector(".js-plotly-plot .bars .point path", timeout=60_000)
-        page.locator(".js-plotly-plot .bars .point path").nth(4).click()  # the Won bar
+        bar = page.locator(".js-plotly-plot .bars .point path").nth(4).bounding_box()  # the Won bar
+        x, y = bar["x"] + bar["width"] / 2, bar["y"] + bar["height"] / 2
+        page.mouse.move(x, y)  # plotly finds the clicked bar from the hover under the pointer
+        page.wait_for_timeout(300)
+        page.mouse.click(x, y)
         page.wait_for_function("() => document.body.innerText.match(/Won: [0-9,]+ deals/)", timeout=60_000)
         wait_for_app(page)
         page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
@@ -120,6 +124,8 @@ def test_clicking_a_bar_lists_its_deals(browser, server, shots):
 def test_pack_opens_offline_and_workbook_has_every_section(browser, server, shots, tmp_path):
     ctx, page = open_page(browser, server, "", (1920, 1080))
     try:
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60_000)
+        wait_for_app(page)
         with page.expect_download(timeout=120_000) as download:
             page.get_by_role("button", name="Pack (HTML)").click()
         html_path = tmp_path / "pack.html"
