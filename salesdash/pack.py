@@ -273,7 +273,7 @@ def html_pack(review: Review, lang: str, currency: str | None, filters_text: str
         fig = weekly_charts.waterfall(review.waterfall, lang, currency, period, height=460)
         chart = fig.to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False, "responsive": True})
     caption = i18n.t(
-        "weekly.caption", lang, start=fmt.day(week.start, lang), end=fmt.day(week.end, lang), period=period,
+        "weekly.pack_caption", lang, start=fmt.day(week.start, lang), end=fmt.day(week.end, lang), period=period,
         period_start=fmt.day(review.period[0], lang), period_end=fmt.day(review.period[1], lang),
     )  # fmt: skip
     risk_period = period_label(review.at_risk_period, lang)

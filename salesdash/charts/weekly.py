@@ -80,7 +80,7 @@ def waterfall(
 
 def _wrap(label: str) -> str:
     """'Open at start' -> 'Open<br>at start': two short lines instead of a slanted label."""
-    if len(label) <= 9 or " " not in label:
+    if len(label) <= 7 or " " not in label:
         return label
     head, tail = label.split(" ", 1)
     return f"{head}<br>{tail}"
