@@ -12,12 +12,17 @@ import html
 import math
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from salesdash import export, fmt, i18n
 from salesdash.charts import weekly as weekly_charts
 from salesdash.weekly import Review, bar_deals
+
+# The pack is for mailing after the meeting: the largest items of each list, not every row of a big company.
+XLSX_ROWS = 1_000
+HTML_ROWS = 200
 
 
 def period_label(period: tuple[date, date], lang: str) -> str:
@@ -119,7 +124,7 @@ def bar_deals_table(
     return _headers(out, lang)
 
 
-def describe_change(row: pd.Series, lang: str, currency: str | None) -> str:
+def describe_change(row: Mapping[str, Any], lang: str, currency: str | None) -> str:
     """What changed on one mover, e.g. 'Stage Needs analysis → Solution design · Amount $500 → $600'."""
     parts = []
     if row["status_changed"]:
@@ -161,14 +166,14 @@ def movers_table(
             "deal": rows["name"].fillna(rows["deal_id"]),
             "account": rows["account_name"],
             "owner": rows["rep_name"],
-            "what_changed": [describe_change(r, lang, currency) for _, r in rows.iterrows()],
+            "what_changed": [describe_change(r, lang, currency) for r in rows.to_dict("records")],
             "amount": [_money(v, lang, currency) for v in rows["amount_1"]] if formatted else rows["amount_1"],
         }
     )
     return _headers(out, lang)
 
 
-def risk_reasons(row: pd.Series, lang: str) -> str:
+def risk_reasons(row: Mapping[str, Any], lang: str) -> str:
     parts = []
     if row["stalled_in_stage"]:
         age, norm = row["age_in_stage_days"], row["stage_p75_days"]
@@ -194,7 +199,7 @@ def risk_table(
             "category": [_category(c, lang) for c in rows["forecast_category"]],
             "amount": [_money(v, lang, currency) for v in rows["amount"]] if formatted else rows["amount"],
             "close": [_day(d, lang) for d in rows["expected_close"]] if formatted else rows["expected_close"],
-            "why": [risk_reasons(r, lang) for _, r in rows.iterrows()],
+            "why": [risk_reasons(r, lang) for r in rows.to_dict("records")],
         }
     )
     return _headers(out, lang)
@@ -215,11 +220,14 @@ def _headers(df: pd.DataFrame, lang: str, keys: Mapping[str, str] | None = None)
     return df.rename(columns={c: i18n.t(keys.get(c, f"weekly.col.{c}"), lang) for c in df.columns})
 
 
-def workbook(review: Review, lang: str, currency: str | None) -> dict[str, pd.DataFrame]:
-    """Sheet name -> table (numbers, not text) for the XLSX pack, one sheet per section."""
+def workbook(
+    review: Review, lang: str, currency: str | None, notes: Mapping[str, str] | None = None, limit: int = XLSX_ROWS
+) -> dict[str, pd.DataFrame]:
+    """Sheet name -> table (numbers, not text) for the XLSX pack, one sheet per section (the largest
+    `limit` rows of each list), and a notes sheet saying what the workbook holds."""
     flow_deals = []
     for step in ("new", "increased", "decreased", "won", "lost", "pushed_out", "pulled_in"):
-        deals = bar_deals(review.flow, step)
+        deals = bar_deals(review.flow, step).head(limit)
         table = bar_deals_table(deals, step, lang, currency, formatted=False)
         table.insert(0, i18n.t("weekly.col.step", lang), i18n.t(f"weekly.step.{step}", lang))
         flow_deals.append(table)
@@ -227,14 +235,30 @@ def workbook(review: Review, lang: str, currency: str | None) -> dict[str, pd.Da
         i18n.t("weekly.pack_summary", lang): summary_table(review, lang, currency, formatted=False),
         i18n.t("weekly.flow_title", lang): flow_table(review, lang, currency, formatted=False),
         i18n.t("weekly.pack_flow_deals", lang): pd.concat(flow_deals, ignore_index=True),
-        i18n.t("weekly.movers_title", lang): movers_table(review.movers, lang, currency, formatted=False),
-        i18n.t("weekly.risk_title", lang): risk_table(review.at_risk, lang, currency, formatted=False),
+        i18n.t("weekly.movers_title", lang): movers_table(review.movers, lang, currency, limit, formatted=False),
+        i18n.t("weekly.risk_title", lang): risk_table(review.at_risk, lang, currency, limit, formatted=False),
         i18n.t("weekly.reps_title", lang): reps_table(review.by_rep, lang, currency, formatted=False),
+        i18n.t("weekly.pack_notes", lang): pd.DataFrame(
+            {i18n.t("weekly.pack_notes", lang): [*(notes or {}).values(), *_limit_notes(review, lang, limit)]}
+        ),
     }
 
 
-def xlsx(review: Review, lang: str, currency: str | None) -> bytes:
-    return export.to_xlsx_bytes(workbook(review, lang, currency))
+def _limit_notes(review: Review, lang: str, limit: int) -> list[str]:
+    out = []
+    for key, table in (("weekly.movers_title", review.movers), ("weekly.risk_title", review.at_risk)):
+        if len(table) > limit:
+            out.append(
+                i18n.t("weekly.pack_limited", lang, section=i18n.t(key, lang), shown=f"{limit:,}", n=f"{len(table):,}")
+            )
+    return out
+
+
+def xlsx(review: Review, lang: str, currency: str | None, filters_text: str = "", as_of: date | None = None) -> bytes:
+    notes = {}
+    if as_of is not None:
+        notes["meta"] = i18n.t("weekly.pack_generated", lang, as_of=fmt.day(as_of, lang), filters=filters_text)
+    return export.to_xlsx_bytes(workbook(review, lang, currency, notes))
 
 
 def html_table(df: pd.DataFrame, css_class: str = "sd-table", widths: tuple[int, ...] = ()) -> str:
@@ -264,6 +288,13 @@ h1 { font-size: 1.7rem; margin-bottom: .2rem; } h2 { font-size: 1.3rem; margin-t
 """
 
 
+def _more(table: pd.DataFrame, lang: str) -> str:
+    if len(table) <= HTML_ROWS:
+        return ""
+    text = i18n.t("weekly.pack_more", lang, shown=f"{HTML_ROWS:,}", n=f"{len(table):,}", xlsx=f"{XLSX_ROWS:,}")
+    return f'<p class="note">{html.escape(text)}</p>'
+
+
 def html_pack(review: Review, lang: str, currency: str | None, filters_text: str, as_of: date) -> bytes:
     """One self-contained HTML file: texts, tables and the interactive waterfall, Plotly's JS inlined."""
     week, period = review.week, period_label(review.period, lang)
@@ -286,12 +317,16 @@ def html_pack(review: Review, lang: str, currency: str | None, filters_text: str
         ),
         (
             "weekly.movers_title",
-            html_table(movers_table(review.movers, lang, currency)) if len(review.movers) else "",
+            html_table(movers_table(review.movers, lang, currency, HTML_ROWS)) + _more(review.movers, lang)
+            if len(review.movers)
+            else "",
             i18n.t("weekly.movers_caption", lang) if len(review.movers) else i18n.t("weekly.no_movers", lang),
         ),
         (
             "weekly.risk_title",
-            html_table(risk_table(review.at_risk, lang, currency)) if len(review.at_risk) else "",
+            html_table(risk_table(review.at_risk, lang, currency, HTML_ROWS)) + _more(review.at_risk, lang)
+            if len(review.at_risk)
+            else "",
             i18n.t("weekly.risk_caption", lang, as_of=fmt.day(as_of, lang), period=risk_period)
             if len(review.at_risk)
             else i18n.t("weekly.no_risk", lang, period=risk_period),

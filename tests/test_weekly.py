@@ -203,14 +203,19 @@ def test_pack(review):
     from salesdash import pack
 
     sheets = pack.workbook(review, "en", "USD")
-    assert list(sheets) == ["Summary", "Pipeline flow", "Flow deals", "Movers", "At risk", "By rep"]
+    assert list(sheets) == ["Summary", "Pipeline flow", "Flow deals", "Movers", "At risk", "By rep", "Notes"]
     for table in sheets.values():
         assert table.columns.is_unique
     # the flow-deals sheet lists the deals of each changing bar: 3 new + 2 up + 1 down + 3 won + 1 lost
     # + 1 pushed out + 2 pulled in
     assert len(sheets["Flow deals"]) == 13 and len(sheets["Movers"]) == 9
     assert sheets["Summary"].set_index("Figure").loc["Won", "This week"] == 2100
-    assert pack.xlsx(review, "zh", "USD")[:2] == b"PK"
+    assert pack.xlsx(review, "zh", "USD", "全部", AS_OF)[:2] == b"PK"
+    limited = pack.workbook(review, "en", "USD", limit=2)
+    assert len(limited["Movers"]) == 2 and limited["Notes"]["Notes"].tolist() == [
+        "Movers: the largest 2 of 9 deals.",
+        "At risk: the largest 2 of 3 deals.",
+    ]
     page = pack.html_pack(review, "en", "USD", "All deals", AS_OF).decode("utf-8")
     assert "Plotly.newPlot" in page and 'src="http' not in page  # the chart and its library, inlined
     assert "Acme – nine" in page and "Stage Quote &amp; negotiation" not in page  # W9 was won: 'Won'

@@ -174,7 +174,7 @@ def pack_buttons(review: weekly.Review, f: Filters) -> None:
     )
     st.download_button(
         t("weekly.pack_xlsx"),
-        data=lambda: pack.xlsx(review, language, cur),
+        data=lambda: pack.xlsx(review, language, cur, text, f.as_of),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         icon=":material/download:",

@@ -170,5 +170,5 @@ def test_pack_opens_offline_and_workbook_has_every_section(browser, server, shot
     finally:
         offline.close()
     sheets = pd.read_excel(Path(xlsx_path), sheet_name=None, engine="calamine")
-    assert list(sheets) == ["Summary", "Pipeline flow", "Flow deals", "Movers", "At risk", "By rep"]
+    assert list(sheets) == ["Summary", "Pipeline flow", "Flow deals", "Movers", "At risk", "By rep", "Notes"]
     assert len(sheets["Movers"]) > 100 and len(sheets["Summary"]) == 7
