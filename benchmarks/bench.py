@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import db, overview, weekly  # noqa: E402
+from salesdash import db, overview, weekly, weekly_risk  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -52,7 +52,10 @@ PAGES: dict[str, PageBench] = {
         file="pages/overview.py",
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
     ),
-    "weekly": PageBench(file="pages/weekly.py", work=(weekly.review,)),
+    "weekly": PageBench(
+        file="pages/weekly.py",
+        work=(lambda conn, f: weekly.review(conn, f, None, False), weekly_risk.at_risk_now),
+    ),
 }
 
 

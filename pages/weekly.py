@@ -4,10 +4,11 @@ Normal mode shows every section on one page; presentation mode (?present=1) show
 """
 
 import math
+from dataclasses import replace
 
 import streamlit as st
 
-from salesdash import fmt, pack, weekly
+from salesdash import fmt, pack, weekly, weekly_risk
 from salesdash.charts import weekly as weekly_charts
 from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui import weekly as ui
@@ -22,7 +23,8 @@ present = ui.presenting()
 ui.page_style(present)
 language, cur = lang(), currency()
 week = ui.week_picker(f.as_of, dataset_span().first, show=False)
-review = data(weekly.review, f, week.start)
+# at risk does not depend on the week: cached apart, so switching weeks recomputes only the week's flow
+review = replace(data(weekly.review, f, week.start, False), at_risk=data(weekly_risk.at_risk_now, f))
 period = pack.period_label(review.period, language)
 risk_period = pack.period_label(review.at_risk_period, language)
 week_text = {"start": fmt.day(week.start, language), "end": fmt.day(week.end, language)}

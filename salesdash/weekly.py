@@ -323,9 +323,10 @@ def history_fields(conn: db.Connection) -> frozenset[str]:
     return frozenset(str(r[0]) for r in db.query_rows(conn, sql))
 
 
-def review(conn: db.Connection, f: Filters, week_start: date | None = None) -> Review:
+def review(conn: db.Connection, f: Filters, week_start: date | None = None, with_risk: bool = True) -> Review:
     """The week's review (default: the last completed week before f.as_of). Segment filters apply; the
-    filters' date range does not (the week replaces it). At risk is judged now, for the current quarter."""
+    filters' date range does not (the week replaces it). At risk is judged now, for the current quarter;
+    `with_risk=False` leaves it empty, for a caller that gets it from weekly_risk.at_risk_now (cached apart)."""
     week = Week(monday(week_start)) if week_start else last_completed_week(f.as_of)
     stages = weekly_risk.stage_defaults(conn)
     table = flow(conn, f, week)
@@ -333,7 +334,7 @@ def review(conn: db.Connection, f: Filters, week_start: date | None = None) -> R
     stalled = weekly_risk.stalled_flags(conn, table, week.start)
     probs = weekly_risk.stage_probabilities(conn, f, week.end)
     expected = weekly_risk.expected_won(table, probs, stages[["stage", "default_probability"]])
-    risk_period = quarter_of(f.as_of)
+    risk_period = weekly_risk.this_quarter(f)
     return Review(
         week=week,
         period=week.period,
@@ -344,7 +345,7 @@ def review(conn: db.Connection, f: Filters, week_start: date | None = None) -> R
         cards=cards(table, stalled, expected),
         movers=movers(table, stages),
         by_rep=by_rep(table, stages),
-        at_risk=weekly_risk.at_risk(conn, f, risk_period),
+        at_risk=weekly_risk.at_risk(conn, f, risk_period) if with_risk else pd.DataFrame(),
     )
 
 

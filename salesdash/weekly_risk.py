@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pandas as pd
 
 from salesdash import db, probability
-from salesdash.filters import Filters
+from salesdash.filters import Filters, add_months, quarter_start
 from salesdash.stalled import INACTIVE_DAYS, open_deal_health
 
 METRICS = ("weekly_stalled", "weekly_expected_won", "at_risk")
@@ -115,3 +115,14 @@ def at_risk(conn: db.Connection, f: Filters, period: tuple[date, date]) -> pd.Da
     out["reasons"] = out[list(REASONS)].sum(axis=1).astype("int64")
     out = out[out["reasons"] > 0]
     return out.sort_values(["amount", "deal_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def this_quarter(f: Filters) -> tuple[date, date]:
+    """The calendar quarter holding the as-of day: the period at risk is judged for."""
+    start = quarter_start(f.as_of)
+    return start, add_months(start, 3) - timedelta(days=1)
+
+
+def at_risk_now(conn: db.Connection, f: Filters) -> pd.DataFrame:
+    """at_risk for the quarter holding f.as_of (it does not depend on the week, so it caches apart)."""
+    return at_risk(conn, f, this_quarter(f))
