@@ -92,3 +92,23 @@ def test_chinese():
     assert not at.exception
     assert at.title[0].value == "每周销售管道例会"
     assert "在途管道" in metric_values(at)
+
+
+def test_without_history_the_page_says_what_it_needs(weekly_path, tmp_path, monkeypatch):
+    from salesdash import db
+
+    bare = tmp_path / "bare.duckdb"
+
+    def copy_without_events(conn):
+        conn.execute(f"ATTACH '{weekly_path}' AS src (READ_ONLY)")
+        for name in ("stages", "reps", "accounts", "deals", "activities", "dataset_info"):
+            conn.execute(f"INSERT OR REPLACE INTO {name} SELECT * FROM src.{name}")
+        conn.execute("DETACH src")
+
+    db.build_database_file(bare, copy_without_events)
+    monkeypatch.setenv("SALESDASH_DB", str(bare))
+    at = run_app(page=PAGE)
+    assert not at.exception
+    assert any("no deal history" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0  # no waterfall without the week's start
+    assert metric_values(at)["Won"] == "$2.10K"  # W2 + W9 + W16 by their closed_on
