@@ -6,6 +6,7 @@ from salesdash.ui import sidebar, startup
 from salesdash.ui.core import t
 
 st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", layout="wide")
+sidebar.init_language()
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
