@@ -1,0 +1,27 @@
+-- Verbatim comments of the period, newest first, optionally only those containing $search (any
+-- language; case-insensitive, a plain substring — % and _ are not wildcards) and of some NPS groups
+-- (/*group_filter*/ is filled from a fixed fragment). `total` counts matches before the $limit.
+WITH commented AS (
+    SELECT
+        s.submitted_on,
+        s.response_id,
+        s.account_name,
+        s.rep_name,
+        s.product,
+        s.nps,
+        s.csat,
+        CASE WHEN s.nps >= 9 THEN 'promoter' WHEN s.nps >= 7 THEN 'passive' WHEN s.nps >= 0 THEN 'detractor' END
+            AS nps_group,
+        s.comment
+    FROM survey_facts s
+    WHERE s.submitted_on BETWEEN $date_from AND $effective_to
+        AND nullif(trim(s.comment), '') IS NOT NULL /*survey_segment*/
+),
+matching AS (
+    SELECT * FROM commented c
+    WHERE contains(lower(c.comment), lower($search)) /*group_filter*/
+),
+final AS (
+    SELECT *, count(*) OVER () AS total FROM matching
+)
+SELECT * FROM final ORDER BY submitted_on DESC, response_id DESC LIMIT $limit
