@@ -9,6 +9,7 @@ st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", la
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/satisfaction.py", title=t("satisfaction.page_title"), icon=":material/sentiment_satisfied:"),
 ]
 page = st.navigation(pages)
 

@@ -48,6 +48,7 @@ __all__ = [
     "follow_up",
     "headline",
     "monthly_trend",
+    "nothing_matches",
     "nps_group",
     "sales_link",
     "segment_table",
@@ -142,6 +143,11 @@ def headline(conn: db.Connection, f: Filters) -> pd.DataFrame:
     out["change"] = out["value"] - out["previous"]
     out["small_sample"] = ss.small(out["n"]) & ~out["metric"].isin(["survey_responses", "follow_up"])
     return out
+
+
+def nothing_matches(headline_table: pd.DataFrame) -> bool:
+    """No survey response in the period under these filters."""
+    return bool(headline_table.set_index("metric").loc["survey_responses", "value"] == 0)
 
 
 def monthly_trend(conn: db.Connection, f: Filters) -> pd.DataFrame:
@@ -312,7 +318,8 @@ def sales_link(conn: db.Connection, f: Filters) -> pd.DataFrame:
     Columns: nps_group, responses, accounts, repeat_responses, repeat_rate (another won deal of the
     account within 12 months of the response), repeat_low, repeat_high (Wilson 95 %), full_window
     (responses whose 12 months have fully passed by as_of), later_won, later_lost, later_win_rate
-    (won ÷ closed among later deals), later_closed, small_sample (responses < 30).
+    (won ÷ closed among later deals), later_closed, small_sample (responses < 30), cohort_responses and
+    cohort_full_window (all groups together, the same on every row).
     """
     out = db.query(conn, f.apply(db.sql_text("survey_sales_link")), f.params())
     out["repeat_rate"] = ss.share(out["repeat_responses"], out["responses"])
@@ -320,4 +327,6 @@ def sales_link(conn: db.Connection, f: Filters) -> pd.DataFrame:
     out["later_closed"] = out["later_won"] + out["later_lost"]
     out["later_win_rate"] = ss.share(out["later_won"], out["later_closed"])
     out["small_sample"] = ss.small(out["responses"])
+    out["cohort_responses"] = int(out["responses"].sum())
+    out["cohort_full_window"] = int(out["full_window"].sum())
     return out
