@@ -63,14 +63,13 @@ else:
     sat_ui.driver_table(drivers)
 
 st.subheader(t("satisfaction.section.segments"))
-segments = data(satisfaction.segments, f)
 by = sat_ui.pick(
     "satisfaction.section.segments_by",
     list(satisfaction.SEGMENT_DIMENSIONS),
     lambda d: t(f"core.dim.{d}"),
     key="sat_segment_by",
 )
-rows = satisfaction.segment_table(segments, by)
+rows = data(satisfaction.segments, f, by)
 left, right = st.columns([2, 3])
 left.plotly_chart(charts.segment_nps(rows, lang(), t(f"core.dim.{by}"), sat_ui.VALUE_KINDS.get(by)), width="stretch")
 with right:

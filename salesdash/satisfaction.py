@@ -17,6 +17,7 @@ import pandas as pd
 
 from salesdash import db
 from salesdash import survey_stats as ss
+from salesdash.filters import DIMENSIONS as DIMENSION_COLUMNS
 from salesdash.filters import Filters
 from salesdash.overview import chart_start
 from salesdash.survey_sheet import survey_template, survey_template_xlsx, validate_survey_rows
@@ -51,12 +52,52 @@ __all__ = [
     "nothing_matches",
     "nps_group",
     "sales_link",
-    "segment_table",
     "segments",
     "survey_template",
     "survey_template_xlsx",
     "validate_survey_rows",
 ]
+
+
+# survey_facts (schema.sql) = surveys LEFT JOIN accounts, deals, reps on their keys. DuckDB keeps all
+# three joins even when a query uses none of their columns, and at 1M responses beside 1M deals they
+# cost more than everything else; so each query reads a source holding only the joins it needs.
+# The same rows in the same order of columns; tests/test_satisfaction.py checks it against the view.
+_JOINS = {
+    "accounts": "LEFT JOIN accounts a ON a.account_id = sv.account_id",
+    "deals": "LEFT JOIN deals d ON d.deal_id = sv.deal_id",
+    "reps": "LEFT JOIN reps r ON r.rep_id = sv.rep_id",
+}
+# survey_facts column -> (expression, tables it needs)
+FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "customer_type": ("a.customer_type", ("accounts",)),
+    "account_name": ("a.name", ("accounts",)),
+    "channel": ("d.channel", ("deals",)),
+    "product": ("d.product", ("deals",)),
+    "rep_name": ("r.name", ("reps",)),
+    "team": ("r.team", ("reps",)),
+    "region": ("coalesce(r.region, a.region)", ("reps", "accounts")),
+}
+_FACTS = "FROM survey_facts s"
+
+
+def survey_source(columns: set[str] | frozenset[str]) -> str:
+    """`FROM (...) s`: surveys with the survey_facts columns asked for (and only the joins they need)."""
+    wanted = [c for c in FACT_COLUMNS if c in columns]
+    tables = {t for c in wanted for t in FACT_COLUMNS[c][1]}
+    selected = ", ".join(["sv.*", *(f"{FACT_COLUMNS[c][0]} AS {c}" for c in wanted)])
+    joins = " ".join(_JOINS[t] for t in _JOINS if t in tables)
+    if not wanted:
+        return "FROM surveys s"
+    # built from the fixed pieces above only, never from user input
+    return f"FROM (SELECT {selected} FROM surveys sv {joins}) s"  # noqa: S608
+
+
+def _sql(name: str, f: Filters, columns: tuple[str, ...] = ()) -> str:
+    """The query `name` with its filter slots filled, reading a survey source with the columns that
+    the active filters and `columns` need."""
+    needed = {DIMENSION_COLUMNS[d] for d in f.active_dimensions()} | set(columns)
+    return f.apply(db.sql_text(name).replace(_FACTS, survey_source(needed)))
 
 
 def _params(f: Filters) -> dict[str, object]:
@@ -77,11 +118,10 @@ def nps_group(score: float | None) -> str | None:
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
-def _monthly_sums(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    params = _params(f) | {"chart_from": chart_start(f)}
-    out = db.query(conn, f.apply(db.sql_text("survey_monthly")), params)
-    out["month"] = pd.to_datetime(out["month"]).dt.date
-    return out
+def _period_sums(conn: db.Connection, f: Filters) -> pd.DataFrame:
+    """survey_period: one row per period ("current", "previous"; zeros when it has no response)."""
+    out = db.query(conn, _sql("survey_period", f), _params(f)).set_index("period")
+    return out.reindex(["current", "previous"], fill_value=0).astype(float)
 
 
 def _scores(sums: pd.DataFrame) -> pd.DataFrame:
@@ -119,12 +159,7 @@ def headline(conn: db.Connection, f: Filters) -> pd.DataFrame:
     metric, value, low, high (95 % interval, NaN for counts), n (responses behind the figure),
     previous, previous_n, change (value − previous), small_sample (n < 30).
     """
-    sums = _monthly_sums(conn, f)
-    numeric = sums.drop(columns=["month", "period"])
-    totals = pd.DataFrame(
-        [numeric[sums["period"] == p].sum() for p in ("current", "previous")], index=["current", "previous"]
-    )
-    scores = _scores(totals)
+    scores = _scores(_period_sums(conn, f))
     now, before = scores.loc["current"], scores.loc["previous"]
     rows = []
     for metric, value, low, high, n in _HEADLINE:
@@ -158,12 +193,12 @@ def monthly_trend(conn: db.Connection, f: Filters) -> pd.DataFrame:
     product_quality, service_attitude, response_speed, follow_up, small_sample (nps_n < 30).
     Months without responses are present with n = 0 and NaN scores.
     """
-    sums = _monthly_sums(conn, f)
     start = chart_start(f)
-    sums = sums[sums["month"] >= start]
-    by_month = sums.drop(columns=["period"]).groupby("month").sum()
-    months = pd.date_range(start, pd.Timestamp(f.effective_to), freq="MS").date
-    by_month = by_month.reindex(months, fill_value=0)
+    params = f.params() | {"chart_from": start}
+    sums = db.query(conn, _sql("survey_monthly", f), params)
+    months = pd.date_range(start.replace(day=1), pd.Timestamp(f.effective_to), freq="MS").date
+    by_month = sums.assign(month=pd.to_datetime(sums["month"]).dt.date).set_index("month")
+    by_month = by_month.reindex(months, fill_value=0).astype(float)
     out = _scores(by_month)
     out.insert(0, "month", by_month.index)
     out.insert(1, "in_period", [m >= f.date_from.replace(day=1) for m in by_month.index])
@@ -178,7 +213,7 @@ def distributions(conn: db.Connection, f: Filters) -> pd.DataFrame:
     responses, share (of that measure's responses), group (NPS measure only: promoter / passive /
     detractor; None elsewhere). Every score of each scale is present (0–10, 1–5).
     """
-    out = db.query(conn, f.apply(db.sql_text("survey_distribution")), f.params())
+    out = db.query(conn, _sql("survey_distribution", f), f.params())
     totals = out.groupby("measure")["responses"].transform("sum")
     out["share"] = ss.share(out["responses"], totals)
     out["group"] = [nps_group(s) if m == "nps" else None for m, s in zip(out["measure"], out["score"], strict=True)]
@@ -193,29 +228,29 @@ def drivers(conn: db.Connection, f: Filters) -> pd.DataFrame:
     improve, 0..1), priority (gap × max(r, 0)), rank (1 = fix first), small_sample (n < 30).
     Sorted by rank; a dimension without scores in the period is left out.
     """
-    raw = db.query(conn, f.apply(db.sql_text("survey_drivers")), _params(f))
-    now = raw[raw["period"] == "current"].set_index("dimension")
-    before = raw[raw["period"] == "previous"].set_index("dimension")
+    sums = _period_sums(conn, f)
+    now, before = sums.loc["current"], sums.loc["previous"]
     rows = []
     for dim in DIMENSIONS:
-        if dim not in now.index:
+        n = now[f"{dim}_n"]
+        if n == 0:
             continue
-        row = now.loc[dim]
-        mean, low, high = (float(x[0]) for x in ss.mean([row["total"]], [row["total_sq"]], [row["n"]]))
-        previous = float(before.loc[dim, "total"] / before.loc[dim, "n"]) if dim in before.index else math.nan
-        r = float(row["r"]) if pd.notna(row["r"]) else math.nan
+        mean, low, high = (float(x[0]) for x in ss.mean([now[f"{dim}_sum"]], [now[f"{dim}_sq"]], [n]))
+        previous = before[f"{dim}_sum"] / before[f"{dim}_n"] if before[f"{dim}_n"] else math.nan
+        r = float(ss.correlation(*(now[f"{dim}_{k}"] for k in ("pairs", "pair_x", "pair_y", "pair_xx", "pair_yy",
+                                                                 "pair_xy"))))  # fmt: skip
         gap = (5 - mean) / 4
         rows.append(
             {
                 "dimension": dim,
-                "n": int(row["n"]),
+                "n": int(n),
                 "mean": mean,
                 "mean_low": low,
                 "mean_high": high,
-                "previous_mean": previous,
+                "previous_mean": float(previous),
                 "change": mean - previous,
                 "r": r,
-                "pairs": int(row["pairs"]),
+                "pairs": int(now[f"{dim}_pairs"]),
                 "gap": gap,
                 "priority": gap * max(r, 0.0) if not math.isnan(r) else math.nan,
             }
@@ -231,21 +266,37 @@ def drivers(conn: db.Connection, f: Filters) -> pd.DataFrame:
     return out
 
 
-def segments(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """Scores per segment of each dimension (customer_types, channels, products, teams, reps).
+# segment dimension -> (column of survey_facts, label column); fixed pieces for survey_segments.sql
+SEGMENT_COLUMNS = {
+    "customer_types": ("customer_type", "customer_type"),
+    "channels": ("channel", "channel"),
+    "products": ("product", "product"),
+    "teams": ("team", "team"),
+    "reps": ("rep_id", "rep_name"),
+}
 
-    Columns: dimension (a Filters dimension name), segment (the value; rep_id for reps; None when
-    unknown), label (rep name for reps, else the value), responses, nps_n, nps, nps_low, nps_high,
-    csat_n, csat_share, csat_mean, product_quality, service_attitude, response_speed,
-    previous_nps, previous_n, nps_change, small_sample (nps_n < 30).
-    Rows: segments with responses in the period, by dimension, largest first.
+
+def segments(conn: db.Connection, f: Filters, dimension: str = SEGMENT_DIMENSIONS[0]) -> pd.DataFrame:
+    """Scores per segment of one dimension (customer_types, channels, products, teams or reps).
+
+    Columns: dimension, segment (the value; rep_id for reps; None when unknown), label (rep name for
+    reps, else the value), responses, nps_n, nps, nps_low, nps_high, csat_n, csat_share, csat_mean,
+    product_quality, service_attitude, response_speed, previous_nps, previous_n, nps_change,
+    small_sample (nps_n < 30). Rows: segments with responses in the period, largest first.
     """
-    raw = db.query(conn, f.apply(db.sql_text("survey_segments")), _params(f))
-    key = ["dimension", "segment"]
+    if dimension not in SEGMENT_COLUMNS:
+        raise ValueError(f"unknown segment dimension {dimension!r}")
+    column, label = SEGMENT_COLUMNS[dimension]
+    sql = (
+        _sql("survey_segments", f, (column, label))
+        .replace("/*segment_column*/", f"s.{column}")
+        .replace("/*segment_label*/", f"s.{label}")
+    )
+    raw = db.query(conn, sql, _params(f))
     now = raw[raw["period"] == "current"].reset_index(drop=True)
     before = raw[raw["period"] == "previous"]
-    out = now[key].copy()
-    out["label"] = np.where(now["dimension"] == "reps", now["rep_name"].fillna(now["segment"]), now["segment"])
+    out = pd.DataFrame({"dimension": dimension, "segment": now["segment"]})
+    out["label"] = now["label"].where(now["label"].notna(), now["segment"])
     out["responses"] = now["responses"].astype(int)
     out["nps_n"] = now["nps_n"].astype(int)
     out["nps"], out["nps_low"], out["nps_high"] = ss.nps(now["promoters"], now["detractors"], now["nps_n"])
@@ -255,19 +306,14 @@ def segments(conn: db.Connection, f: Filters) -> pd.DataFrame:
     for dim in DIMENSIONS:
         out[dim] = now[dim].astype(float)
     prev_nps, _, _ = ss.nps(before["promoters"], before["detractors"], before["nps_n"])
-    previous = before[key].assign(previous_nps=prev_nps, previous_n=before["nps_n"].astype(int).to_numpy())
-    out = out.merge(previous, on=key, how="left")
+    previous = pd.DataFrame(
+        {"segment": before["segment"].to_numpy(), "previous_nps": prev_nps, "previous_n": before["nps_n"].to_numpy()}
+    )
+    out = out.merge(previous, on="segment", how="left")
     out["previous_n"] = out["previous_n"].fillna(0).astype(int)
     out["nps_change"] = out["nps"] - out["previous_nps"]
     out["small_sample"] = ss.small(out["nps_n"])
-    order = {d: i for i, d in enumerate(SEGMENT_DIMENSIONS)}
-    out = out.sort_values(["dimension", "responses"], key=lambda c: c.map(order) if c.name == "dimension" else -c)
-    return out.reset_index(drop=True)
-
-
-def segment_table(table: pd.DataFrame, dimension: str) -> pd.DataFrame:
-    """The rows of `segments(...)` for one dimension."""
-    return table[table["dimension"] == dimension].reset_index(drop=True)
+    return out.sort_values(["responses", "segment"], ascending=[False, True]).reset_index(drop=True)
 
 
 def follow_up(conn: db.Connection, f: Filters, limit: int = FOLLOW_UP_LIMIT) -> pd.DataFrame:
@@ -279,7 +325,7 @@ def follow_up(conn: db.Connection, f: Filters, limit: int = FOLLOW_UP_LIMIT) -> 
     total (how many match before the limit; the same on every row).
     """
     params = f.params() | {"limit": int(limit)}
-    out = db.query(conn, f.apply(db.sql_text("survey_follow_up")), params)
+    out = db.query(conn, _sql("survey_follow_up", f), params)
     detractor = out["detractor"].fillna(False).astype(bool)
     low = out["low_csat"].fillna(False).astype(bool)
     out["detractor"], out["low_csat"] = detractor, low
@@ -298,14 +344,14 @@ def comments(
     """Comments of the period containing `search` (any language, case-insensitive), newest first.
 
     `groups` keeps only responses of those NPS groups (promoter / passive / detractor); empty = all.
-    Columns: submitted_on, response_id, account_name, rep_name, product, nps, csat, nps_group,
+    Columns: submitted_on, response_id, account_name, rep_name, nps, csat, nps_group,
     comment, total (matches before the limit).
     """
     unknown = set(groups) - set(NPS_GROUPS)
     if unknown:
         raise ValueError(f"unknown NPS groups {sorted(unknown)}")
     fragment = " AND list_contains($groups, c.nps_group)" if groups else ""
-    sql = f.apply(db.sql_text("survey_comments")).replace("/*group_filter*/", fragment)
+    sql = _sql("survey_comments", f).replace("/*group_filter*/", fragment)
     params = f.params() | {"search": search.strip(), "groups": list(groups), "limit": int(limit)}
     out = db.query(conn, sql, params)
     out["submitted_on"] = pd.to_datetime(out["submitted_on"]).dt.date
@@ -321,7 +367,7 @@ def sales_link(conn: db.Connection, f: Filters) -> pd.DataFrame:
     (won ÷ closed among later deals), later_closed, small_sample (responses < 30), cohort_responses and
     cohort_full_window (all groups together, the same on every row).
     """
-    out = db.query(conn, f.apply(db.sql_text("survey_sales_link")), f.params())
+    out = db.query(conn, _sql("survey_sales_link", f), f.params())
     out["repeat_rate"] = ss.share(out["repeat_responses"], out["responses"])
     out["repeat_low"], out["repeat_high"] = ss.wilson(out["repeat_responses"], out["responses"])
     out["later_closed"] = out["later_won"] + out["later_lost"]

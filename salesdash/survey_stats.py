@@ -71,6 +71,16 @@ def mean(total: ArrayLike, total_sq: ArrayLike, n: ArrayLike) -> tuple[Array, Ar
     return m, m - half, m + half
 
 
+def correlation(n: ArrayLike, sx: ArrayLike, sy: ArrayLike, sxx: ArrayLike, syy: ArrayLike, sxy: ArrayLike) -> Array:
+    """Pearson r from n, Σx, Σy, Σx², Σy², Σxy over paired values; NaN below 3 pairs or without spread."""
+    n, sx, sy, sxx, syy, sxy = (_f(v) for v in (n, sx, sy, sxx, syy, sxy))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = n * sxy - sx * sy
+        var_x, var_y = n * sxx - sx**2, n * syy - sy**2
+        r = cov / np.sqrt(var_x * var_y)
+    return np.where((n >= 3) & (var_x > 0) & (var_y > 0), np.clip(r, -1, 1), np.nan)
+
+
 def small(n: ArrayLike) -> npt.NDArray[np.bool_]:
     """True where a figure rests on fewer than SMALL_SAMPLE responses (0 included)."""
     return _f(n) < SMALL_SAMPLE

@@ -171,8 +171,7 @@ def test_driver_ranking(conn, q2_2025):
 
 
 def test_segments(conn, q2_2025):
-    seg = satisfaction.segments(conn, q2_2025)
-    products = satisfaction.segment_table(seg, "products").set_index("segment")
+    products = satisfaction.segments(conn, q2_2025, "products").set_index("segment")
     # Platform = D1 + D2: S01 10, S02 10, S03 9, S05 9, S06 8, S09 7, S12 4, S14 2 -> (4 - 2) / 8 = 25
     assert products.loc["Platform", "nps"] == pytest.approx(25)
     assert products.loc["Platform", "responses"] == 8
@@ -180,12 +179,36 @@ def test_segments(conn, q2_2025):
     assert products.loc["Analytics", "nps"] == pytest.approx(-300 / 7)
     # previous Platform: P1 10, P2 9 -> 100; change 25 - 100
     assert products.loc["Platform", "nps_change"] == pytest.approx(-75)
-    reps = satisfaction.segment_table(seg, "reps").set_index("segment")
+    reps = satisfaction.segments(conn, q2_2025, "reps").set_index("segment")
     assert reps.loc["R3", "label"] == "陈静" and reps.loc["R3", "responses"] == 7
-    assert set(seg["dimension"]) == set(satisfaction.SEGMENT_DIMENSIONS)
-    assert seg["small_sample"].all()
-    # segments of one dimension add up to all responses
-    assert satisfaction.segment_table(seg, "channels")["responses"].sum() == 15
+    assert list(reps.index) == ["R3", "R1", "R2"]  # largest first (7, 4, 4), then by id
+    for dimension in satisfaction.SEGMENT_DIMENSIONS:
+        table = satisfaction.segments(conn, q2_2025, dimension)
+        assert table["responses"].sum() == 15, dimension  # segments of one dimension add up to all responses
+        assert table["small_sample"].all()
+    customer = satisfaction.segments(conn, q2_2025, "customer_types").set_index("segment")
+    # Enterprise = Acme + Cato: 10 10 9 2 | 9 8 5 -> (4 - 2) / 7 = 28.57; Small business (Bolt) 9 8 7 4 -> 0
+    assert customer.loc["Enterprise", "nps"] == pytest.approx(200 / 7)
+    assert customer.loc["Small business", "nps"] == pytest.approx(0)
+    with pytest.raises(ValueError):
+        satisfaction.segments(conn, q2_2025, "account_id; DROP TABLE surveys")
+
+
+def test_segment_filter_combines_with_the_breakdown(conn, q2_2025):
+    # channel Partner (D2 Bolt, D3 Cato) broken down by product: Platform = Bolt, Analytics = Cato
+    table = satisfaction.segments(conn, replace(q2_2025, channels=("Partner",)), "products").set_index("segment")
+    assert dict(table["responses"]) == {"Platform": 4, "Analytics": 3}
+
+
+def test_survey_sources_match_the_view(conn):
+    """The narrow sources satisfaction reads give exactly the rows of survey_facts (schema.sql)."""
+    view = db.query(conn, "SELECT * FROM survey_facts ORDER BY response_id")
+    everything = satisfaction.survey_source(frozenset(satisfaction.FACT_COLUMNS))
+    mirror = db.query(conn, f"SELECT * {everything} ORDER BY response_id")
+    assert set(view.columns) == set(mirror.columns)
+    assert view.equals(mirror[view.columns])
+    bare = db.query(conn, f"SELECT * {satisfaction.survey_source(frozenset())} ORDER BY response_id")
+    assert len(bare) == len(view) == 19
 
 
 def test_follow_up_list(conn, q2_2025):

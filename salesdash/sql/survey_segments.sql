@@ -1,26 +1,26 @@
--- NPS, CSAT and dimension sums per segment (customer type, channel, product, team, rep) for the period
--- and the previous one, in one pass with GROUPING SETS. `dimension` is the Filters dimension name.
--- Parameters: $date_from, $effective_to, $prev_from, $prev_to; /*survey_segment*/.
+-- NPS, CSAT and dimension means per segment of one dimension, in the period and the previous one.
+-- /*segment_column*/ and /*segment_label*/ are filled from a fixed list in satisfaction.py (customer
+-- type, channel, product, team, or rep with its name). Parameters: $date_from, $effective_to,
+-- $prev_from, $prev_to; /*survey_segment*/.
 WITH responses AS (
     SELECT
         CASE WHEN s.submitted_on >= $date_from THEN 'current' ELSE 'previous' END AS period,
-        s.*
+        /*segment_column*/ AS segment,
+        /*segment_label*/ AS label,
+        s.nps,
+        s.csat,
+        s.product_quality,
+        s.service_attitude,
+        s.response_speed
     FROM survey_facts s
     WHERE (s.submitted_on BETWEEN $date_from AND $effective_to OR s.submitted_on BETWEEN $prev_from AND $prev_to)
         /*survey_segment*/
 ),
-grouped AS (
+final AS (
     SELECT
-        CASE
-            WHEN grouping(customer_type) = 0 THEN 'customer_types'
-            WHEN grouping(channel) = 0 THEN 'channels'
-            WHEN grouping(product) = 0 THEN 'products'
-            WHEN grouping(team) = 0 THEN 'teams'
-            ELSE 'reps'
-        END AS dimension,
-        coalesce(customer_type, channel, product, team, rep_id) AS segment,
+        segment,
         period,
-        any_value(rep_name) AS rep_name,
+        any_value(label) AS label,
         count(*) AS responses,
         count(nps) AS nps_n,
         count(*) FILTER (WHERE nps >= 9) AS promoters,
@@ -32,9 +32,6 @@ grouped AS (
         avg(service_attitude) AS service_attitude,
         avg(response_speed) AS response_speed
     FROM responses
-    GROUP BY GROUPING SETS ((period, customer_type), (period, channel), (period, product), (period, team), (period, rep_id))
-),
-final AS (
-    SELECT * FROM grouped
+    GROUP BY segment, period
 )
-SELECT * FROM final ORDER BY dimension, segment, period
+SELECT * FROM final ORDER BY segment, period
