@@ -17,7 +17,6 @@ import pandas as pd
 
 from salesdash import db
 from salesdash import survey_stats as ss
-from salesdash.filters import DIMENSIONS as DIMENSION_COLUMNS
 from salesdash.filters import Filters
 from salesdash.overview import chart_start
 from salesdash.survey_sheet import survey_template, survey_template_xlsx, validate_survey_rows
@@ -59,45 +58,9 @@ __all__ = [
 ]
 
 
-# survey_facts (schema.sql) = surveys LEFT JOIN accounts, deals, reps on their keys. DuckDB keeps all
-# three joins even when a query uses none of their columns, and at 1M responses beside 1M deals they
-# cost more than everything else; so each query reads a source holding only the joins it needs.
-# The same rows in the same order of columns; tests/test_satisfaction.py checks it against the view.
-_JOINS = {
-    "accounts": "LEFT JOIN accounts a ON a.account_id = sv.account_id",
-    "deals": "LEFT JOIN deals d ON d.deal_id = sv.deal_id",
-    "reps": "LEFT JOIN reps r ON r.rep_id = sv.rep_id",
-}
-# survey_facts column -> (expression, tables it needs)
-FACT_COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "customer_type": ("a.customer_type", ("accounts",)),
-    "account_name": ("a.name", ("accounts",)),
-    "channel": ("d.channel", ("deals",)),
-    "product": ("d.product", ("deals",)),
-    "rep_name": ("r.name", ("reps",)),
-    "team": ("r.team", ("reps",)),
-    "region": ("coalesce(r.region, a.region)", ("reps", "accounts")),
-}
-_FACTS = "FROM survey_facts s"
-
-
-def survey_source(columns: set[str] | frozenset[str]) -> str:
-    """`FROM (...) s`: surveys with the survey_facts columns asked for (and only the joins they need)."""
-    wanted = [c for c in FACT_COLUMNS if c in columns]
-    tables = {t for c in wanted for t in FACT_COLUMNS[c][1]}
-    selected = ", ".join(["sv.*", *(f"{FACT_COLUMNS[c][0]} AS {c}" for c in wanted)])
-    joins = " ".join(_JOINS[t] for t in _JOINS if t in tables)
-    if not wanted:
-        return "FROM surveys s"
-    # built from the fixed pieces above only, never from user input
-    return f"FROM (SELECT {selected} FROM surveys sv {joins}) s"  # noqa: S608
-
-
-def _sql(name: str, f: Filters, columns: tuple[str, ...] = ()) -> str:
-    """The query `name` with its filter slots filled, reading a survey source with the columns that
-    the active filters and `columns` need."""
-    needed = {DIMENSION_COLUMNS[d] for d in f.active_dimensions()} | set(columns)
-    return f.apply(db.sql_text(name).replace(_FACTS, survey_source(needed)))
+def _sql(name: str, f: Filters) -> str:
+    """The query salesdash/sql/<name>.sql with its filter slots filled."""
+    return f.apply(db.sql_text(name))
 
 
 def _params(f: Filters) -> dict[str, object]:
@@ -288,7 +251,7 @@ def segments(conn: db.Connection, f: Filters, dimension: str = SEGMENT_DIMENSION
         raise ValueError(f"unknown segment dimension {dimension!r}")
     column, label = SEGMENT_COLUMNS[dimension]
     sql = (
-        _sql("survey_segments", f, (column, label))
+        _sql("survey_segments", f)
         .replace("/*segment_column*/", f"s.{column}")
         .replace("/*segment_label*/", f"s.{label}")
     )

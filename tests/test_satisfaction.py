@@ -200,17 +200,6 @@ def test_segment_filter_combines_with_the_breakdown(conn, q2_2025):
     assert dict(table["responses"]) == {"Platform": 4, "Analytics": 3}
 
 
-def test_survey_sources_match_the_view(conn):
-    """The narrow sources satisfaction reads give exactly the rows of survey_facts (schema.sql)."""
-    view = db.query(conn, "SELECT * FROM survey_facts ORDER BY response_id")
-    everything = satisfaction.survey_source(frozenset(satisfaction.FACT_COLUMNS))
-    mirror = db.query(conn, f"SELECT * {everything} ORDER BY response_id")
-    assert set(view.columns) == set(mirror.columns)
-    assert view.equals(mirror[view.columns])
-    bare = db.query(conn, f"SELECT * {satisfaction.survey_source(frozenset())} ORDER BY response_id")
-    assert len(bare) == len(view) == 19
-
-
 def test_follow_up_list(conn, q2_2025):
     fu = satisfaction.follow_up(conn, q2_2025)
     # detractors S10-S15 and S08 (CSAT 2), newest first

@@ -1,6 +1,5 @@
 -- Survey responses per month from $chart_from to $effective_to, as additive counts and sums (NPS,
 -- CSAT, dimension means); satisfaction.monthly_trend adds the intervals and the empty months.
--- Reads survey_facts, or the bare surveys table when no filter needs the joined columns.
 WITH responses AS (
     SELECT
         date_trunc('month', s.submitted_on)::DATE AS month,

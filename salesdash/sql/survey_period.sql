@@ -2,8 +2,6 @@
 -- means and each dimension's correlation with the NPS score (sums over the responses carrying both).
 -- All additive, so intervals and correlations are computed from them in salesdash.satisfaction.
 -- Parameters: $date_from, $effective_to, $prev_from, $prev_to; /*survey_segment*/ narrows responses.
--- Reads survey_facts; satisfaction.py reads the bare surveys table instead when no filter needs the
--- joined columns (the same rows: survey_facts only adds columns to surveys).
 WITH responses AS (
     SELECT
         CASE WHEN s.submitted_on >= $date_from THEN 'current' ELSE 'previous' END AS period,
