@@ -52,11 +52,18 @@ left.plotly_chart(charts.nps_distribution(dist, lang()), width="stretch")
 right.plotly_chart(charts.dimension_distribution(dist, lang()), width="stretch")
 
 st.subheader(t("satisfaction.section.drivers"))
-st.caption(t("satisfaction.section.drivers_caption"))
 drivers = data(satisfaction.drivers, f)
 if not parts["dimensions"] or drivers.empty:
     missing_note("satisfaction.no_dimensions")
 else:
+    st.caption(
+        t(
+            "satisfaction.section.drivers_caption",
+            start=fmt.day(drivers["relation_from"].iloc[0], lang()),
+            end=fmt.day(drivers["relation_to"].iloc[0], lang()),
+            n=fmt.count(drivers["relation_n"].iloc[0], lang()),
+        )
+    )
     left, right = st.columns(2)
     left.plotly_chart(charts.driver_matrix(drivers, lang()), width="stretch")
     right.plotly_chart(charts.dimension_trend(trend, lang()), width="stretch")

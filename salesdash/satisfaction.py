@@ -71,7 +71,7 @@ def _params(f: Filters) -> dict[str, object]:
 def available(conn: db.Connection) -> dict[str, bool]:
     """Which parts the dataset can show: surveys, nps, csat, dimensions, comments, dated, deals."""
     row = db.query(conn, db.sql_text("survey_available")).iloc[0]
-    return {name: bool(row[name] > 0) for name in row.index}
+    return {name: bool(row[name]) for name in row.index}
 
 
 def nps_group(score: float | None) -> str | None:
@@ -81,10 +81,15 @@ def nps_group(score: float | None) -> str | None:
     return "promoter" if score >= 9 else "passive" if score >= 7 else "detractor"
 
 
-def _period_sums(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """survey_period: one row per period ("current", "previous"; zeros when it has no response)."""
-    out = db.query(conn, _sql("survey_period", f), _params(f)).set_index("period")
-    return out.reindex(["current", "previous"], fill_value=0).astype(float)
+def _period_sums(conn: db.Connection, f: Filters, window: bool = True) -> pd.DataFrame:
+    """survey_period: rows current, previous, other (zeros when a period has no response).
+
+    Without `window` the scan stops at the previous period ("other" stays empty): the headline needs
+    no more, the drivers' relation window does.
+    """
+    params = _params(f) | {"chart_from": chart_start(f) if window else f.date_from}
+    out = db.query(conn, _sql("survey_period", f), params).set_index("period")
+    return out.reindex(["current", "previous", "other"], fill_value=0).astype(float)
 
 
 def _scores(sums: pd.DataFrame) -> pd.DataFrame:
@@ -122,7 +127,7 @@ def headline(conn: db.Connection, f: Filters) -> pd.DataFrame:
     metric, value, low, high (95 % interval, NaN for counts), n (responses behind the figure),
     previous, previous_n, change (value − previous), small_sample (n < 30).
     """
-    scores = _scores(_period_sums(conn, f))
+    scores = _scores(_period_sums(conn, f, window=False))
     now, before = scores.loc["current"], scores.loc["previous"]
     rows = []
     for metric, value, low, high, n in _HEADLINE:
@@ -186,13 +191,19 @@ def distributions(conn: db.Connection, f: Filters) -> pd.DataFrame:
 def drivers(conn: db.Connection, f: Filters) -> pd.DataFrame:
     """The three dimensions ranked "what to fix first" (docs/metrics.md, `driver_priority`).
 
+    The score is the period's; the relation to NPS is learned over the relation window — the trend
+    window (at least the 12 months to the period's end) plus the previous period — because within one
+    bad quarter a collapsed dimension has no spread left to correlate with (everyone answers 1).
     Columns: dimension, n, mean, mean_low, mean_high, previous_mean, change, r (Pearson correlation
-    with the 0–10 NPS score), pairs (responses with both scores), gap ((5 − mean) ÷ 4: room to
-    improve, 0..1), priority (gap × max(r, 0)), rank (1 = fix first), small_sample (n < 30).
-    Sorted by rank; a dimension without scores in the period is left out.
+    with the 0–10 NPS score over the window), pairs (window responses with both scores), gap
+    ((5 − mean) ÷ 4: room to improve, 0..1), priority (gap × max(r, 0)), rank (1 = fix first),
+    small_sample (n < 30), relation_from, relation_to, relation_n (the window and its responses with an
+    NPS score). Sorted by rank; a dimension
+    without scores in the period is left out.
     """
     sums = _period_sums(conn, f)
-    now, before = sums.loc["current"], sums.loc["previous"]
+    now, before, window = sums.loc["current"], sums.loc["previous"], sums.sum()
+    relation_from = min(chart_start(f).replace(day=1), f.previous().date_from)
     rows = []
     for dim in DIMENSIONS:
         n = now[f"{dim}_n"]
@@ -200,8 +211,8 @@ def drivers(conn: db.Connection, f: Filters) -> pd.DataFrame:
             continue
         mean, low, high = (float(x[0]) for x in ss.mean([now[f"{dim}_sum"]], [now[f"{dim}_sq"]], [n]))
         previous = before[f"{dim}_sum"] / before[f"{dim}_n"] if before[f"{dim}_n"] else math.nan
-        r = float(ss.correlation(*(now[f"{dim}_{k}"] for k in ("pairs", "pair_x", "pair_y", "pair_xx", "pair_yy",
-                                                                 "pair_xy"))))  # fmt: skip
+        pair_sums = (window[f"{dim}_{k}"] for k in ("pairs", "pair_x", "pair_y", "pair_xx", "pair_yy", "pair_xy"))
+        r = float(ss.correlation(*pair_sums))
         gap = (5 - mean) / 4
         rows.append(
             {
@@ -213,19 +224,19 @@ def drivers(conn: db.Connection, f: Filters) -> pd.DataFrame:
                 "previous_mean": float(previous),
                 "change": mean - previous,
                 "r": r,
-                "pairs": int(now[f"{dim}_pairs"]),
+                "pairs": int(window[f"{dim}_pairs"]),
                 "gap": gap,
                 "priority": gap * max(r, 0.0) if not math.isnan(r) else math.nan,
             }
         )
-    out = pd.DataFrame(
-        rows,
-        columns=["dimension", "n", "mean", "mean_low", "mean_high", "previous_mean", "change", "r", "pairs", "gap",
-                 "priority"],
-    )  # fmt: skip
+    columns = ["dimension", "n", "mean", "mean_low", "mean_high", "previous_mean", "change", "r", "pairs", "gap",
+               "priority"]  # fmt: skip
+    out = pd.DataFrame(rows, columns=columns)
     out = out.sort_values(["priority", "mean"], ascending=[False, True], na_position="last").reset_index(drop=True)
     out["rank"] = np.arange(1, len(out) + 1)
     out["small_sample"] = ss.small(out["n"])
+    out["relation_from"], out["relation_to"] = relation_from, f.effective_to
+    out["relation_n"] = int(window["nps_n"])
     return out
 
 
@@ -313,9 +324,13 @@ def comments(
     unknown = set(groups) - set(NPS_GROUPS)
     if unknown:
         raise ValueError(f"unknown NPS groups {sorted(unknown)}")
-    fragment = " AND list_contains($groups, c.nps_group)" if groups else ""
-    sql = _sql("survey_comments", f).replace("/*group_filter*/", fragment)
-    params = f.params() | {"search": search.strip(), "groups": list(groups), "limit": int(limit)}
+    search = search.strip()
+    sql = (
+        _sql("survey_comments", f)
+        .replace("/*search_filter*/", " AND contains(lower(c.comment), lower($search))" if search else "")
+        .replace("/*group_filter*/", " AND list_contains($groups, c.nps_group)" if groups else "")
+    )
+    params = f.params() | {"search": search, "groups": list(groups), "limit": int(limit)}
     out = db.query(conn, sql, params)
     out["submitted_on"] = pd.to_datetime(out["submitted_on"]).dt.date
     return out

@@ -141,33 +141,61 @@ def test_distributions(conn, q2_2025):
 
 
 def test_driver_ranking(conn, q2_2025):
-    """What to fix first: priority = (5 - mean) / 4 x max(r, 0), r = Pearson correlation with NPS.
+    """What to fix first: priority = (5 - Q2 mean) / 4 x max(r, 0).
 
-    NPS y: Σy = 97, Σy² = 759, Syy = 759 - 97²/15 = 131.733
-    response speed: Σx = 41, Σx² = 141, Σxy = 322
-        Sxx = 141 - 41²/15 = 28.933, Sxy = 322 - 41x97/15 = 56.867, r = 56.867 / sqrt(28.933 x 131.733) = 0.9211
-        mean 2.7333, gap (5 - 2.7333) / 4 = 0.5667, priority 0.5667 x 0.9211 = 0.5220
-    service attitude: Σx = 55, Σx² = 215, Σxy = 393
-        Sxx = 13.333, Sxy = 37.333, r = 37.333 / sqrt(13.333 x 131.733) = 0.8908
-        mean 3.6667, gap 0.3333, priority 0.2969
-    product quality: Σx = 66, Σx² = 294, Σxy = 433
-        Sxx = 3.6, Sxy = 6.2, r = 6.2 / sqrt(3.6 x 131.733) = 0.2847
-        mean 4.4, gap 0.15, priority 0.0427
+    r = Pearson correlation with NPS over the relation window: the trend window (Jul 2024 - Jun 2025)
+    plus the previous period -> all 19 responses (the 15 of Q2 and P1-P4).
+    NPS y: Σy = 97 + 33 = 130, Σy² = 759 + 281 = 1040, Syy = 1040 - 130²/19 = 150.526
+    response speed: Σx = 41 + 16 = 57, Σx² = 141 + 66 = 207, Σxy = 322 + 136 = 458
+        Sxx = 207 - 57²/19 = 36, Sxy = 458 - 57 x 130/19 = 68, r = 68 / sqrt(36 x 150.526) = 0.9237
+        Q2 mean 41/15 = 2.7333, gap (5 - 2.7333) / 4 = 0.5667, priority 0.5667 x 0.9237 = 0.5235
+    service attitude: Σx = 55 + 16 = 71, Σx² = 215 + 66 = 281, Σxy = 393 + 136 = 529
+        Sxx = 281 - 71²/19 = 15.684, Sxy = 529 - 71 x 130/19 = 43.211, r = 43.211 / sqrt(15.684 x 150.526) = 0.8893
+        Q2 mean 3.6667, gap 0.3333, priority 0.2964
+    product quality: Σx = 66 + 17 = 83, Σx² = 294 + 73 = 367, Σxy = 433 + 142 = 575
+        Sxx = 367 - 83²/19 = 4.421, Sxy = 575 - 83 x 130/19 = 7.105, r = 7.105 / sqrt(4.421 x 150.526) = 0.2754
+        Q2 mean 4.4, gap 0.15, priority 0.0413
     -> fix response speed first, then service attitude, then product quality.
     """
     d = satisfaction.drivers(conn, q2_2025).set_index("dimension")
     assert list(d.index) == ["response_speed", "service_attitude", "product_quality"]
     assert list(d["rank"]) == [1, 2, 3]
-    assert d.loc["response_speed", "r"] == pytest.approx(0.9211, abs=1e-4)
-    assert d.loc["response_speed", "priority"] == pytest.approx(0.5220, abs=1e-4)
-    assert d.loc["service_attitude", "r"] == pytest.approx(0.8908, abs=1e-4)
-    assert d.loc["service_attitude", "priority"] == pytest.approx(0.2969, abs=1e-4)
-    assert d.loc["product_quality", "r"] == pytest.approx(0.2847, abs=1e-4)
+    assert d.loc["response_speed", "r"] == pytest.approx(0.9237, abs=1e-4)
+    assert d.loc["response_speed", "priority"] == pytest.approx(0.5235, abs=1e-4)
+    assert d.loc["service_attitude", "r"] == pytest.approx(0.8893, abs=1e-4)
+    assert d.loc["service_attitude", "priority"] == pytest.approx(0.2964, abs=1e-4)
+    assert d.loc["product_quality", "r"] == pytest.approx(0.2754, abs=1e-4)
+    assert d.loc["product_quality", "priority"] == pytest.approx(0.0413, abs=1e-4)
     assert d.loc["product_quality", "mean"] == pytest.approx(4.4)
+    assert (d["pairs"] == 19).all() and (d["n"] == 15).all()
+    assert d["relation_from"].iloc[0] == date(2024, 7, 1)
     # previous response speed: P1 5, P2 4, P3 4, P4 3 -> 4.0; change 2.7333 - 4 = -1.2667
     assert d.loc["response_speed", "change"] == pytest.approx(41 / 15 - 4)
-    # mean interval of response speed: s² = 28.933 / 14 = 2.066667, half = 2.144787 x sqrt(2.066667 / 15) = 0.796111
+    # mean interval of response speed (Q2): Sxx = 141 - 41²/15 = 28.933, s² = 28.933 / 14 = 2.066667,
+    # half = 2.144787 x sqrt(2.066667 / 15) = 0.796111
     assert d.loc["response_speed", "mean_low"] == pytest.approx(41 / 15 - 0.796111, abs=1e-5)
+
+
+def test_a_collapsed_dimension_still_ranks_first(q2_2025):
+    """In a bad quarter everyone answers 1 on the broken dimension: no spread, so no correlation within
+    the quarter. The relation comes from the longer window, so the collapse still leads the ranking."""
+    conn = db.new_memory_db()
+    # Q1: 30 responses, speed 1..5 and NPS = 2 x speed; quality and attitude 3..5 unrelated to NPS
+    # Q2: 10 responses, speed 1 for all, NPS 0..6, quality and attitude as before
+    conn.execute("""
+        INSERT INTO surveys
+        SELECT 'Q1-' || i, NULL, NULL, NULL, DATE '2025-02-01', 2 * (1 + i % 5), 4,
+               3 + i % 3, 3 + (i // 3) % 3, 1 + i % 5, NULL
+        FROM range(30) t(i)
+        UNION ALL
+        SELECT 'Q2-' || i, NULL, NULL, NULL, DATE '2025-05-01', i % 7, 3, 3 + i % 3, 3 + (i // 3) % 3, 1, NULL
+        FROM range(10) t(i)
+    """)
+    within = db.query_rows(conn, "SELECT corr(response_speed, nps) FROM surveys WHERE submitted_on >= '2025-04-01'")
+    assert within[0][0] is None or math.isnan(within[0][0])  # within Q2 alone speed has no spread
+    d = satisfaction.drivers(conn, q2_2025)
+    assert d["dimension"].iloc[0] == "response_speed"
+    assert d.set_index("dimension").loc["response_speed", "mean"] == 1.0
 
 
 def test_segments(conn, q2_2025):

@@ -34,14 +34,17 @@ def _num(x: object) -> float:
 
 
 def _styled(fig: go.Figure, title: str, height: int = 400, legend: bool = True) -> go.Figure:
-    """House style, with room for a one-line legend between the title and the plot."""
+    """House style, with room for a legend of up to two lines (a narrow screen wraps it) between
+    the title and the plot; legend=False when the caption explains the marks instead."""
     style(fig, title, height=height)
     if legend:
         fig.update_layout(
-            margin={"t": 76},
-            title={"y": 0.98, "yref": "container", "yanchor": "top"},
+            margin={"t": 92},
+            title={"y": 0.985, "yref": "container", "yanchor": "top"},
             legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "xanchor": "left"},
         )
+    else:
+        fig.update_layout(showlegend=False)
     return fig
 
 
@@ -93,15 +96,8 @@ def _band_trend(
             connectgaps=False,
         )
     )
-    if small.any():
-        fig.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="markers", name="⚠ " + _t("chart.small_sample", lang),
-                marker={"size": 9, "color": "white", "line": {"color": PALETTE[0], "width": 2}},
-            )
-        )  # fmt: skip
     _shade_period(fig, trend, months)
-    _styled(fig, title)
+    _styled(fig, title, legend=False)  # the caption above explains band and hollow points
     fig.update_traces(cliponaxis=False, selector={"type": "scatter"})
     fig.update_xaxes(type="category", title=None)
     if as_pct:
@@ -175,9 +171,23 @@ def dimension_distribution(dist: pd.DataFrame, lang: str) -> go.Figure:
         )  # fmt: skip
     _styled(fig, _t("chart.dimension_distribution", lang))
     fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_xaxes(range=[0, 100.5], title=None, **PCT_TICKS)
+    fig.update_xaxes(range=[0, 102], title=None, **PCT_TICKS)
     fig.update_yaxes(title=None)
     return fig
+
+
+def _label_positions(drivers: pd.DataFrame, x_low: float) -> dict[str, str]:
+    """Labels above their point, unless a close neighbour sits just above (then below), so two
+    dimensions with similar scores never print their names on top of each other; near the left or
+    right edge the label leans inwards instead of being cut off."""
+    out = {}
+    points = list(zip(drivers["dimension"], drivers["mean"], drivers["r"].fillna(0), strict=True))
+    for name, x, y in points:
+        crowded = any(abs(x - x2) < 0.8 and 0 <= y2 - y < 0.15 and n2 != name for n2, x2, y2 in points)
+        vertical = "bottom" if crowded or y > 0.93 else "top"
+        where = (x - x_low) / (5 - x_low)
+        out[name] = f"{vertical} {'right' if where < 0.25 else 'left' if where > 0.8 else 'center'}"
+    return out
 
 
 def driver_matrix(drivers: pd.DataFrame, lang: str) -> go.Figure:
@@ -192,6 +202,7 @@ def driver_matrix(drivers: pd.DataFrame, lang: str) -> go.Figure:
         x=x_low, y=0.5, xanchor="left", yanchor="bottom", text="↖ " + _t("chart.fix_first", lang), showarrow=False,
         font={"color": BAD, "size": 13},
     )  # fmt: skip
+    positions = _label_positions(drivers, x_low)
     for row in drivers.itertuples():
         label = f"#{row.rank} {_t(f'dim.{row.dimension}', lang)}" + (" ⚠" if row.small_sample else "")
         fig.add_trace(
@@ -204,14 +215,13 @@ def driver_matrix(drivers: pd.DataFrame, lang: str) -> go.Figure:
                 marker={"size": 18, "color": DIMENSION_COLOURS.get(row.dimension, PALETTE[0]),
                         "line": {"color": "white", "width": 1}},
                 text=[label],
-                textposition="bottom center" if _num(row.r) > 0.85 else "top center",
+                textposition=positions[row.dimension],
                 name=_t(f"dim.{row.dimension}", lang),
                 hovertemplate=f"{label}<br>{_t('chart.mean', lang)} %{{x:.2f}}<br>r = %{{y:.2f}}<br>"
                 + f"{_t('chart.priority', lang)} {_num(row.priority):.2f} · n = {row.n:,}<extra></extra>",
             )
         )  # fmt: skip
     _styled(fig, _t("chart.driver_matrix", lang), legend=False)
-    fig.update_layout(showlegend=False)
     fig.update_xaxes(title=_t("chart.mean_axis", lang), range=[x_low - 0.1, 5.05], showgrid=True, gridcolor="#EEF1F4")
     fig.update_yaxes(title=_t("chart.relation_axis", lang), range=[min(0.0, drivers["r"].min() - 0.1), 1.0])
     return fig

@@ -1,6 +1,7 @@
--- Verbatim comments of the period, newest first, optionally only those containing $search (any
--- language; case-insensitive, a plain substring — % and _ are not wildcards) and of some NPS groups
--- (/*group_filter*/ is filled from a fixed fragment). `total` counts matches before the $limit.
+-- Verbatim comments of the period, newest first, optionally only those containing the search text (any
+-- language; case-insensitive, a plain substring — % and _ are not wildcards) and of some NPS groups.
+-- /*search_filter*/ and /*group_filter*/ are filled from fixed fragments (empty when not searching);
+-- the values are bound. `total` counts matches before the $limit.
 WITH commented AS (
     SELECT
         s.submitted_on,
@@ -18,9 +19,12 @@ WITH commented AS (
 ),
 matching AS (
     SELECT * FROM commented c
-    WHERE contains(lower(c.comment), lower($search)) /*group_filter*/
+    WHERE TRUE /*search_filter*/ /*group_filter*/
+),
+newest AS (
+    SELECT * FROM matching ORDER BY submitted_on DESC, response_id DESC LIMIT $limit
 ),
 final AS (
-    SELECT *, count(*) OVER () AS total FROM matching
+    SELECT n.*, (SELECT count(*) FROM matching) AS total FROM newest n
 )
-SELECT * FROM final ORDER BY submitted_on DESC, response_id DESC LIMIT $limit
+SELECT * FROM final ORDER BY submitted_on DESC, response_id DESC

@@ -26,7 +26,10 @@ WITH flagged AS (
     WHERE s.submitted_on BETWEEN $date_from AND $effective_to
         AND (s.nps <= 6 OR s.csat <= 2) /*survey_segment*/
 ),
+newest AS (
+    SELECT * FROM flagged ORDER BY submitted_on DESC, response_id DESC LIMIT $limit
+),
 final AS (
-    SELECT *, count(*) OVER () AS total FROM flagged
+    SELECT n.*, (SELECT count(*) FROM flagged) AS total FROM newest n
 )
-SELECT * FROM final ORDER BY submitted_on DESC, response_id DESC LIMIT $limit
+SELECT * FROM final ORDER BY submitted_on DESC, response_id DESC

@@ -1,17 +1,22 @@
--- The period and the previous one (Filters.previous): counts and sums behind NPS, CSAT, the dimension
--- means and each dimension's correlation with the NPS score (sums over the responses carrying both).
--- All additive, so intervals and correlations are computed from them in salesdash.satisfaction.
--- Parameters: $date_from, $effective_to, $prev_from, $prev_to; /*survey_segment*/ narrows responses.
+-- Counts and sums behind NPS, CSAT, the dimension means and each dimension's correlation with the NPS
+-- score (over the responses carrying both), per period: "current", "previous" (Filters.previous) and
+-- "other" (the rest of the trend window from $chart_from). All additive: satisfaction.py computes the
+-- intervals, and the correlations over all three (the relation window, at least 12 months).
+-- Parameters: $date_from, $effective_to, $prev_from, $prev_to, $chart_from; /*survey_segment*/.
 WITH responses AS (
     SELECT
-        CASE WHEN s.submitted_on >= $date_from THEN 'current' ELSE 'previous' END AS period,
+        CASE
+            WHEN s.submitted_on >= $date_from THEN 'current'
+            WHEN s.submitted_on BETWEEN $prev_from AND $prev_to THEN 'previous'
+            ELSE 'other'
+        END AS period,
         s.nps,
         s.csat,
         s.product_quality AS pq,
         s.service_attitude AS sa,
         s.response_speed AS rs
     FROM survey_facts s
-    WHERE (s.submitted_on BETWEEN $date_from AND $effective_to OR s.submitted_on BETWEEN $prev_from AND $prev_to)
+    WHERE s.submitted_on BETWEEN least(date_trunc('month', $chart_from::DATE)::DATE, $prev_from::DATE) AND $effective_to
         /*survey_segment*/
 ),
 final AS (

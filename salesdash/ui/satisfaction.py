@@ -101,9 +101,13 @@ def template_download() -> None:
 
 
 def _show(frame: pd.DataFrame, headers: Mapping[str, str], config: Mapping[str, Any], name: str, key: str,
-          height: int | str = "auto") -> None:  # fmt: skip
-    """Translated headers; numbers stay numbers (sortable), formatted by column_config."""
+          max_rows: int | None = None) -> None:  # fmt: skip
+    """Translated headers; numbers stay numbers (sortable), formatted by column_config; long lists
+    scroll inside `max_rows` rows."""
     shown = frame[list(headers)].rename(columns={c: t(k) for c, k in headers.items()})
+    height: int | str = "auto"
+    if max_rows is not None and len(frame) > max_rows:
+        height = 38 + 35 * max_rows
     column_config = {t(headers[c]): cfg for c, cfg in config.items()}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, height=height)  # type: ignore[arg-type]
     lazy_downloads(shown, name, key)
@@ -173,17 +177,18 @@ def follow_up_table(rows: pd.DataFrame) -> None:
     frame = rows.assign(
         reason=[t(f"satisfaction.reason.{r}") for r in rows["reason"]],
         product=[tl("product", p) for p in rows["product"]],
+        comment=rows["comment"].fillna(""),
     )
     headers = {
         "submitted_on": "satisfaction.col.submitted_on", "account_name": "satisfaction.col.account",
-        "rep_name": "satisfaction.col.rep", "reason": "satisfaction.col.reason", "nps": "satisfaction.col.nps_score",
-        "csat": "satisfaction.col.csat", "product_quality": "satisfaction.col.product_quality",
-        "service_attitude": "satisfaction.col.service_attitude", "response_speed": "satisfaction.col.response_speed",
-        "comment": "satisfaction.col.comment", "product": "satisfaction.col.product",
+        "rep_name": "satisfaction.col.rep", "reason": "satisfaction.col.reason", "comment": "satisfaction.col.comment",
+        "nps": "satisfaction.col.nps_score", "csat": "satisfaction.col.csat",
+        "product_quality": "satisfaction.col.product_quality", "service_attitude": "satisfaction.col.service_attitude",
+        "response_speed": "satisfaction.col.response_speed", "product": "satisfaction.col.product",
         "response_id": "satisfaction.col.response_id",
     }  # fmt: skip
     config = {"comment": st.column_config.TextColumn(width="large")}
-    _show(frame, headers, config, "satisfaction_follow_up", "sat_follow_up", height=380)
+    _show(frame, headers, config, "satisfaction_follow_up", "sat_follow_up", max_rows=12)
 
 
 def comments_table(rows: pd.DataFrame) -> None:
@@ -194,7 +199,7 @@ def comments_table(rows: pd.DataFrame) -> None:
         "account_name": "satisfaction.col.account", "rep_name": "satisfaction.col.rep",
     }  # fmt: skip
     config = {"comment": st.column_config.TextColumn(width="large")}
-    _show(frame, headers, config, "satisfaction_comments", "sat_comments", height=380)
+    _show(frame, headers, config, "satisfaction_comments", "sat_comments", max_rows=12)
 
 
 def sales_table(link: pd.DataFrame) -> None:
