@@ -49,6 +49,17 @@ class PageBench:
     surveys_per_deal: float | None = None
 
 
+def _satisfaction_scores(conn: db.Connection, f: Filters) -> Any:
+    """What the Satisfaction page does with its one scan: headline, trend, distributions, drivers."""
+    profiles = satisfaction.score_profiles(conn, f)
+    return (
+        satisfaction.headline_of(profiles),
+        satisfaction.monthly_trend_of(profiles, f),
+        satisfaction.distributions_of(profiles),
+        satisfaction.drivers_of(profiles, f),
+    )
+
+
 # Each page registers here: the data functions its view calls with the default filters.
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
@@ -59,10 +70,7 @@ PAGES: dict[str, PageBench] = {
         file="pages/satisfaction.py",
         work=(
             lambda conn, f: satisfaction.available(conn),
-            satisfaction.headline,
-            satisfaction.monthly_trend,
-            satisfaction.distributions,
-            satisfaction.drivers,
+            _satisfaction_scores,
             satisfaction.segments,
             satisfaction.follow_up,
             satisfaction.comments,

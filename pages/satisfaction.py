@@ -29,7 +29,8 @@ if not parts["dated"]:
     missing_note("satisfaction.no_dated")
     st.stop()
 
-headline = data(satisfaction.headline, f)
+profiles = data(satisfaction.score_profiles, f)  # one scan; the scores below are sums over it
+headline = satisfaction.headline_of(profiles)
 if satisfaction.nothing_matches(headline):
     st.warning(t("satisfaction.no_responses"), icon=":material/filter_alt_off:")
     st.stop()
@@ -40,19 +41,19 @@ for part in ("nps", "csat"):
 
 st.subheader(t("satisfaction.section.trend"))
 st.caption(t("satisfaction.section.trend_caption"))
-trend = data(satisfaction.monthly_trend, f)
+trend = satisfaction.monthly_trend_of(profiles, f)
 left, right = st.columns(2)
 left.plotly_chart(charts.nps_trend(trend, lang()), width="stretch")
 right.plotly_chart(charts.csat_trend(trend, lang()), width="stretch")
 
 st.subheader(t("satisfaction.section.distribution"))
-dist = data(satisfaction.distributions, f)
+dist = satisfaction.distributions_of(profiles)
 left, right = st.columns(2)
 left.plotly_chart(charts.nps_distribution(dist, lang()), width="stretch")
 right.plotly_chart(charts.dimension_distribution(dist, lang()), width="stretch")
 
 st.subheader(t("satisfaction.section.drivers"))
-drivers = data(satisfaction.drivers, f)
+drivers = satisfaction.drivers_of(profiles, f)
 if not parts["dimensions"] or drivers.empty:
     missing_note("satisfaction.no_dimensions")
 else:

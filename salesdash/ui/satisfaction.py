@@ -210,7 +210,7 @@ def sales_table(link: pd.DataFrame) -> None:
         later_win_rate=link["later_win_rate"] * 100,
     )
     headers = {
-        "nps_group": "satisfaction.col.group", "sample": "satisfaction.col.n", "accounts": "satisfaction.col.accounts",
+        "nps_group": "satisfaction.col.group", "sample": "satisfaction.col.n",
         "repeat_rate": "satisfaction.col.repeat_rate", "later_closed": "satisfaction.col.later_closed",
         "later_win_rate": "satisfaction.col.later_win_rate",
     }  # fmt: skip
