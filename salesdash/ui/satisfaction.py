@@ -22,11 +22,12 @@ def _missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def _value_text(metric: str, x: float, language: str) -> str:
+def _value_text(metric: str, x: float, language: str, fine: bool = False) -> str:
+    """`fine`: one more decimal, for interval bounds too close to tell apart when rounded."""
     if _missing(x):
         return fmt.DASH
     if metric == "nps":
-        return fmt.score(x, language)
+        return f"{x:+.1f}" if fine else fmt.score(x, language)
     if metric == "csat_share":
         return fmt.pct(x, language)
     if metric == "csat_mean":
@@ -60,11 +61,12 @@ def score_cards(headline: pd.DataFrame) -> None:
             )
             lines = []
             if not _missing(row.low):
+                fine = metric == "nps" and row.high - row.low < 4  # thousands of responses: ±0.3 points
                 lines.append(
                     t(
                         "satisfaction.card.interval",
-                        low=_value_text(metric, row.low, language),
-                        high=_value_text(metric, row.high, language),
+                        low=_value_text(metric, row.low, language, fine),
+                        high=_value_text(metric, row.high, language, fine),
                     )
                 )
             if metric not in ("survey_responses", "follow_up"):

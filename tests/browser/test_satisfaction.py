@@ -28,6 +28,16 @@ def open_page(browser, server, query: str, width: int = 1920, height: int = 1080
     return page
 
 
+def wait_for_tables(page) -> None:
+    """Every table has drawn its grid (they fill in after the charts)."""
+    page.wait_for_function(
+        "() => { const t = [...document.querySelectorAll('[data-testid=stDataFrame]')];"
+        " return t.length >= 5 && t.every(e => e.querySelector('canvas')); }",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(500)
+
+
 def metric(page, label: str) -> str:
     card = page.locator('[data-testid="stMetric"]', has_text=label).first
     return card.locator('[data-testid="stMetricValue"]').inner_text()
@@ -58,6 +68,7 @@ def test_satisfaction_in_chromium(start_server, demo_path, browser, shots):
     assert page.locator('[data-testid="stMetric"]').count() == 5
     assert page.locator(".js-plotly-plot").count() == CHARTS
     assert page.get_by_text("95% CI").count() >= 3
+    wait_for_tables(page)
     page.screenshot(path=str(shots / "satisfaction-en-1920.png"))
 
     # the planted crisis: filter Data Platform, then response speed is fix-first #1
@@ -100,6 +111,7 @@ def test_satisfaction_in_chromium(start_server, demo_path, browser, shots):
 def test_satisfaction_whole_page_and_small_screen(start_server, demo_path, browser, shots):
     server = start_server(demo_path)
     tall = open_page(browser, server, CRISIS, height=5200)  # every section in one picture
+    wait_for_tables(tall)
     tall.screenshot(path=str(shots / "satisfaction-full-1920.png"))
     tall.close()
     small = open_page(browser, server, CRISIS, width=1280, height=720)
