@@ -35,22 +35,29 @@ if satisfaction.nothing_matches(headline):
     st.warning(t("satisfaction.no_responses"), icon=":material/filter_alt_off:")
     st.stop()
 sat_ui.score_cards(headline)
-for part in ("nps", "csat"):
-    if not parts[part]:
-        missing_note(f"satisfaction.no_{part}")
 
 st.subheader(t("satisfaction.section.trend"))
 st.caption(t("satisfaction.section.trend_caption"))
 trend = satisfaction.monthly_trend_of(profiles, f)
-left, right = st.columns(2)
-left.plotly_chart(charts.nps_trend(trend, lang()), width="stretch")
-right.plotly_chart(charts.csat_trend(trend, lang()), width="stretch")
-
-st.subheader(t("satisfaction.section.distribution"))
 dist = satisfaction.distributions_of(profiles)
 left, right = st.columns(2)
-left.plotly_chart(charts.nps_distribution(dist, lang()), width="stretch")
-right.plotly_chart(charts.dimension_distribution(dist, lang()), width="stretch")
+with left:  # a part the data lacks gets a note in its place, never an empty chart
+    if parts["nps"]:
+        st.plotly_chart(charts.nps_trend(trend, lang()), width="stretch")
+    else:
+        missing_note("satisfaction.no_nps")
+with right:
+    if parts["csat"]:
+        st.plotly_chart(charts.csat_trend(trend, lang()), width="stretch")
+    else:
+        missing_note("satisfaction.no_csat")
+
+st.subheader(t("satisfaction.section.distribution"))
+left, right = st.columns(2)
+if parts["nps"]:
+    left.plotly_chart(charts.nps_distribution(dist, lang()), width="stretch")
+if parts["csat"] or parts["dimensions"]:
+    right.plotly_chart(charts.dimension_distribution(dist, lang()), width="stretch")
 
 st.subheader(t("satisfaction.section.drivers"))
 drivers = satisfaction.drivers_of(profiles, f)

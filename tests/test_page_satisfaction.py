@@ -34,6 +34,22 @@ def no_surveys_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture(scope="module")
+def nps_only_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A survey sheet with NPS scores only: no CSAT, no dimensions, no comments."""
+
+    def fill(conn: db.Connection) -> None:
+        conn.execute((DATA / "surveys.sql").read_text("utf-8"))
+        conn.execute(
+            "UPDATE surveys SET csat = NULL, product_quality = NULL, service_attitude = NULL,"
+            " response_speed = NULL, comment = NULL"
+        )
+
+    path = tmp_path_factory.mktemp("sat_page_nps") / "nps_only.duckdb"
+    db.build_database_file(path, fill)
+    return path
+
+
 @pytest.fixture(autouse=True)
 def company(surveys_db, monkeypatch):
     monkeypatch.setenv("SALESDASH_DB", str(surveys_db))
@@ -130,3 +146,15 @@ def test_dataset_without_surveys_offers_the_template(no_surveys_db, monkeypatch)
     assert "has no survey responses" in texts(at.info)
     assert len(at.get("plotly_chart")) == 0
     assert [b.proto.label for b in at.download_button] == ["Survey template (Excel, English + 中文 headers)"]
+
+
+def test_nps_only_survey_says_what_is_missing(nps_only_db, monkeypatch):
+    monkeypatch.setenv("SALESDASH_DB", str(nps_only_db))
+    at = run_app(page=PAGE, query=Q2)
+    assert not at.exception
+    assert metric_values(at)["NPS"] == "-7"
+    assert metric_values(at)["CSAT (% 4–5)"] == "—"
+    notes = texts(at.info)
+    assert "no CSAT scores" in notes and "no scores for product quality" in notes and "no comments" in notes
+    # NPS trend, NPS distribution, segment NPS, sales link: no chart without data behind it
+    assert len(at.get("plotly_chart")) == 4

@@ -300,3 +300,25 @@ def test_interval_helpers_edge_cases():
     mean, low, high = ss.mean([4], [16], [1])
     assert mean[0] == 4 and math.isnan(low[0])
     assert list(ss.small([0, 29, 30])) == [True, True, False]
+
+
+def test_partial_survey_data_never_raises(q2_2025):
+    """An upload with NPS only (no CSAT, no dimensions, no comments, no deals): every function answers."""
+    conn = db.new_memory_db()
+    conn.execute("""
+        INSERT INTO surveys (response_id, submitted_on, nps)
+        VALUES ('U1', '2025-05-01', 10), ('U2', '2025-05-02', 3), ('U3', '2025-05-03', NULL)
+    """)
+    parts = satisfaction.available(conn)
+    assert parts["responses"] and parts["nps"] and not parts["csat"] and not parts["dimensions"]
+    head = satisfaction.headline(conn, q2_2025).set_index("metric")
+    assert head.loc["nps", "value"] == 0  # one promoter, one detractor of the two scored
+    assert head.loc["survey_responses", "value"] == 3
+    assert math.isnan(head.loc["csat_share", "value"])
+    assert satisfaction.drivers(conn, q2_2025).empty
+    assert satisfaction.monthly_trend(conn, q2_2025)["responses"].sum() == 3
+    assert satisfaction.distributions(conn, q2_2025).query("measure == 'csat'")["responses"].sum() == 0
+    assert satisfaction.segments(conn, q2_2025, "channels")["segment"].isna().all()  # no deal: unknown channel
+    assert list(satisfaction.follow_up(conn, q2_2025)["response_id"]) == ["U2"]
+    assert satisfaction.comments(conn, q2_2025).empty
+    assert (satisfaction.sales_link(conn, q2_2025)["later_closed"] == 0).all()
