@@ -82,13 +82,25 @@ PAGES: dict[str, PageBench] = {
 
 
 def database(deals: int, surveys: int | None = None) -> Path:
-    path = CACHE / (f"demo-{deals}.duckdb" if surveys is None else f"demo-{deals}-surveys-{surveys}.duckdb")
-    if not path.exists():
+    """The cached benchmark database; above 2M deals, copies of the 1M one (see benchmarks/scale.py).
+
+    `surveys`: that many survey responses instead of the demo's own (~40% of won deals answer).
+    """
+    name = f"demo-{deals}.duckdb" if surveys is None else f"demo-{deals}-surveys-{surveys}.duckdb"
+    path = CACHE / name
+    if path.exists():
+        return path
+    started = time.perf_counter()
+    copies = deals // 1_000_000
+    if deals > 2_000_000 and deals % 1_000_000 == 0 and (surveys is None or surveys % copies == 0):
+        from benchmarks.scale import replicate
+
+        replicate(database(1_000_000, None if surveys is None else surveys // copies), path, copies)
+    else:
         from salesdash.demo import build_demo
 
-        started = time.perf_counter()
         build_demo(path, deals=deals, seed=7, as_of=AS_OF, surveys=surveys)
-        print(f"built {path.name} in {time.perf_counter() - started:.1f} s, {path.stat().st_size / 1e6:.0f} MB")
+    print(f"built {path.name} in {time.perf_counter() - started:.1f} s, {path.stat().st_size / 1e6:.0f} MB")
     return path
 
 
