@@ -3,7 +3,7 @@
 -- /*search_filter*/ and /*group_filter*/ are filled from fixed fragments (empty when not searching);
 -- the values are bound. `total` counts matches before the $limit. The newest rows and the count are
 -- two reads, so the top-N fetches its columns for $limit rows only.
-WITH commented AS (
+WITH commented AS NOT MATERIALIZED (  -- read twice (rows, count): inline, never copy the comments
     SELECT
         s.submitted_on,
         s.response_id,
