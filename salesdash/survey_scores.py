@@ -31,12 +31,14 @@ def survey_params(f: Filters) -> dict[str, object]:
 
 
 def score_profiles(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """Columns: month (date), period (current / previous / other), nps, csat, product_quality,
+    """Columns: month (datetime64, first day), period (categorical: current / previous / other), nps, csat, product_quality,
     service_attitude, response_speed (float, NaN when not answered), responses (how many gave exactly
     these answers). Covers the trend window and the previous period."""
     params = survey_params(f) | {"chart_from": chart_start(f)}
     out = db.query(conn, f.apply(db.sql_text("survey_profiles")), params)
-    out["month"] = pd.to_datetime(out["month"]).dt.date
+    # datetime64 and a categorical: grouping on them is what a rerun of the page spends its time on
+    out["month"] = pd.to_datetime(out["month"])
+    out["period"] = pd.Categorical(out["period"], categories=list(PERIODS))
     for column in SCORES:
         out[column] = out[column].astype(float)
     out["responses"] = out["responses"].astype(float)
@@ -153,11 +155,11 @@ def nothing_matches(headline_table: pd.DataFrame) -> bool:
 def monthly_trend_of(profiles: pd.DataFrame, f: Filters) -> pd.DataFrame:
     """See `monthly_trend`."""
     start = chart_start(f)
-    months = pd.date_range(start.replace(day=1), pd.Timestamp(f.effective_to), freq="MS").date
+    months = pd.date_range(start.replace(day=1), pd.Timestamp(f.effective_to), freq="MS")
     sums = _sums(profiles, "month").reindex(months, fill_value=0)
     out = _scores(sums)
-    out.insert(0, "month", list(months))
-    out.insert(1, "in_period", [m >= f.date_from.replace(day=1) for m in months])
+    out.insert(0, "month", months.date)
+    out.insert(1, "in_period", months >= pd.Timestamp(f.date_from.replace(day=1)))
     out["small_sample"] = ss.small(out["nps_n"])
     return out.reset_index(drop=True)
 
