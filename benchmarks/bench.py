@@ -28,8 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import db, overview, weekly, weekly_risk  # noqa: E402
-from salesdash import db, overview, satisfaction  # noqa: E402
+from salesdash import db, overview, satisfaction, weekly, weekly_risk  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -70,6 +69,7 @@ PAGES: dict[str, PageBench] = {
     "weekly": PageBench(
         file="pages/weekly.py",
         work=(lambda conn, f: weekly.review(conn, f, None, False), weekly_risk.at_risk_now),
+    ),
     "satisfaction": PageBench(
         file="pages/satisfaction.py",
         work=(
