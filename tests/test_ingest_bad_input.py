@@ -222,12 +222,16 @@ def test_row_limit():
 
 def test_survey_scores_out_of_range_are_rejected():
     table = [["Response ID", "Customer", "Submitted On", "NPS", "CSAT"],
-             ["S1", "Acme", "2025-05-01", 9, 5], ["S2", "Acme", "2025-05-02", 11, 4], ["S3", "Bolt", "2025-05-03", 7, 0]]
+             ["S1", "Acme", "2025-05-01", 9, 5], ["S2", "Acme", "2025-05-02", 11, 4], ["S3", "Bolt", "2025-05-03", 7, 0],
+             ["S4", "Bolt", "2025-05-04", "", ""]]
     result = analyse(("survey.csv", csv_bytes(table)), ("deals.csv", csv_bytes([HEADER, *rows()])))
     surveys = result.report.summary().set_index("table").loc["surveys"]
-    assert (surveys["rows_read"], surveys["rows_loaded"], surveys["rows_rejected"]) == (3, 1, 2)
+    assert (surveys["rows_read"], surveys["rows_loaded"], surveys["rows_rejected"]) == (4, 1, 3)
+    # the satisfaction area's rules decide (salesdash.survey_sheet.validate_survey_rows) and say why
     rejected = result.report.rejected()
-    assert sorted(zip(rejected["column"], rejected["value"], strict=True)) == [("CSAT", "0"), ("NPS", "11")]
+    assert set(rejected["issue"]) == {"survey_rule"}
+    assert sorted(rejected["value"]) == ["csat 0 is outside 1–5", "no score at all (nps, csat, product_quality, service_attitude, response_speed are all empty)",
+                                         "nps 11 is outside 0–10"]
     assert_clear_and_whole(result)
 
 

@@ -19,7 +19,8 @@ from salesdash.ingest import parse
 from salesdash.ingest.limits import Problem
 from salesdash.ingest.mapping import SheetMapping
 from salesdash.ingest.read import ROW, RawSheet
-from salesdash.ingest.validate import LOADED, REJECTED, Issues, survey_score_problems
+from salesdash.ingest.validate import LOADED, REJECTED, Issues
+from salesdash.survey_sheet import REASON, SCORES, validate_survey_rows
 
 _CURRENCY_HINTS = [
     ("USD", r"\$|\bUSD\b|US\$"), ("EUR", r"€|\bEUR\b"), ("GBP", r"£|\bGBP\b"),
@@ -333,6 +334,8 @@ def activities(view: SheetView) -> pd.DataFrame:
 
 
 def surveys(view: SheetView) -> pd.DataFrame:
+    """Survey rows, checked by the satisfaction area's own rules (salesdash.survey_sheet): a row
+    without a date or any score, a score off its scale or not whole, a repeated id -> rejected."""
     idx = view.frame.index
     view.formula_check()
     out = pd.DataFrame(index=idx)
@@ -341,13 +344,19 @@ def surveys(view: SheetView) -> pd.DataFrame:
         out[field] = _blank_to_none(view.text(field), idx)
     when = view.dates("submitted_on")
     out["submitted_on"] = when if when is not None else pd.NaT
-    for field in ("nps", "csat", "product_quality", "service_attitude", "response_speed"):
-        out[field] = view.amounts(field) if view.has(field) else np.nan
-    bad = survey_score_problems(out)
-    for column, group in bad.groupby("column"):
-        mask = pd.Series(False, index=idx)
-        mask.loc[group["index"].to_numpy()] = True
-        view.reject(mask, str(column), "score_out_of_range")
+    checked = pd.DataFrame({c: out[c] for c in ("response_id", "account_id", "deal_id", "rep_id", "comment")})
+    checked["submitted_on"] = out["submitted_on"].dt.strftime("%Y-%m-%d").astype(object).where(out["submitted_on"].notna(), None)
+    for field in SCORES:
+        texts = view.text(field)
+        out[field] = parse.parse_amounts(texts)[0] if texts is not None else np.nan
+        # the validator reads the number when there is one, else the cell as written (so it can say why)
+        checked[field] = out[field].astype(object).where(out[field].notna(), texts if texts is not None else None)
+    keep = ~view.rejected
+    _, rejected = validate_survey_rows(checked.loc[keep], "en")
+    mask = pd.Series(False, index=idx)
+    mask.loc[rejected.index] = True
+    first_score = next((f for f in SCORES if view.has(f)), "submitted_on")
+    view.reject(mask, first_score, "survey_rule", rejected[REASON].reindex(idx).fillna(""))
     return view.finish(out)
 
 

@@ -27,11 +27,10 @@ WARNINGS = (
 )  # fmt: skip
 # Reasons a row is not loaded.
 REASONS = (
-    "blank_id", "duplicate_row", "duplicate_key", "no_status", "score_out_of_range", "no_date", "no_rep",
+    "blank_id", "duplicate_row", "duplicate_key", "no_status", "survey_rule", "no_date", "no_rep",
     "no_amount", "no_period", "report_footer", "broken_quote", "field_count", "sheet_ignored", "sheet_failed",
 )  # fmt: skip
 
-SURVEY_SCALES = {"nps": (0, 10), "csat": (1, 5), "product_quality": (1, 5), "service_attitude": (1, 5), "response_speed": (1, 5)}
 
 
 @dataclass
@@ -125,22 +124,3 @@ class Report:
     @property
     def loaded_anything(self) -> bool:
         return any(s.rows_loaded for s in self.sheets if s.table not in ("", "products"))
-
-
-def survey_score_problems(scores: pd.DataFrame) -> pd.DataFrame:
-    """Survey scores outside their scale: columns index, column, value (one row per bad cell).
-
-    Scales: nps 0–10, csat / product_quality / service_attitude / response_speed 1–5, whole numbers.
-    Kept in one function so it can hand over to salesdash.satisfaction's validator when that lands.
-    """
-    parts = []
-    for column, (low, high) in SURVEY_SCALES.items():
-        if column not in scores:
-            continue
-        values = scores[column]
-        bad = values.notna() & ((values < low) | (values > high) | (values.round() != values))
-        if bad.any():
-            parts.append(pd.DataFrame({"index": values.index[bad], "column": column, "value": values[bad].astype("str")}))
-    if not parts:
-        return pd.DataFrame(columns=["index", "column", "value"])
-    return pd.concat(parts, ignore_index=True)
