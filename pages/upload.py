@@ -7,9 +7,10 @@ from salesdash.ingest import mapping as ingest_mapping
 from salesdash.ingest import read as ingest_read
 from salesdash.ingest import template
 from salesdash.ingest.load import Options
-from salesdash.ui import t, table
+from salesdash.ui import current_filters, t, table
 from salesdash.ui import upload as up
 
+current_filters()  # a fresh server's first request for /upload is routed through app.py (the sidebar)
 st.title(t("upload.title"))
 st.caption(t("upload.intro", types=", ".join(ingest_read.ACCEPTED), mb=up.limits().file_bytes >> 20))
 
@@ -116,7 +117,7 @@ for i, m in enumerate(state.mappings):
             ) or order
         overrides[m.source] = corrected
 
-left, right, _ = st.columns([1, 1, 3])
+left, right, _ = st.columns([1, 1, 2])
 if left.button(t("upload.apply"), icon=":material/refresh:", disabled=not files, key="upload_apply"):
     with st.spinner(t("upload.analysing")):
         up.analyse_and_load([(f.name, f.getvalue()) for f in files or []], state.files_key, saved=state.saved,

@@ -26,11 +26,9 @@ def test_upload_is_private_to_its_session(start_server, tiny_path, browser, shot
     other = browser.new_context(viewport={"width": 1920, "height": 1080})
     try:
         page = uploader.new_page()
-        # A fresh server that has not run app.py yet serves /upload as a plain pages/ script (Streamlit's
-        # v1 multipage fallback, before st.navigation has run once): start where a user starts.
-        page.goto(server.url + "/")
-        wait_for_app(page)
+        # the server's very first request is the Upload page itself (a copied link): it must get the sidebar
         page.goto(server.url + "/upload")
+        page.wait_for_selector('[data-testid="stSidebar"] >> text=Filters', timeout=60_000)
         page.wait_for_selector('[data-testid="stFileUploader"]', timeout=60_000)
         page.wait_for_selector("text=No upload yet", timeout=60_000)
         files = sorted(str(p) for p in MAVEN.glob("*.csv"))
@@ -39,13 +37,16 @@ def test_upload_is_private_to_its_session(start_server, tiny_path, browser, shot
         page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=60_000)
         page.screenshot(path=str(shots / "upload-report-1920.png"), full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 720})
+        page.wait_for_timeout(500)
+        page.screenshot(path=str(shots / "upload-report-1280.png"))
+        page.get_by_role("button", name="Apply corrections").scroll_into_view_if_needed()
+        page.screenshot(path=str(shots / "upload-mapping-1280.png"))
+        page.set_viewport_size({"width": 1920, "height": 1080})
         page.get_by_text("Rejected rows and warnings, row by row").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "upload-issues-1920.png"))
         page.get_by_role("button", name="Apply corrections").scroll_into_view_if_needed()
         page.screenshot(path=str(shots / "upload-mapping-1920.png"))
-        page.set_viewport_size({"width": 1280, "height": 720})
-        page.screenshot(path=str(shots / "upload-report-1280.png"))
-        page.set_viewport_size({"width": 1920, "height": 1080})
 
         page.get_by_text("Open the Overview on this data").click()
         page.wait_for_selector("text=Pipeline overview", timeout=60_000)
@@ -89,8 +90,6 @@ def test_chinese_export_in_chinese(start_server, tiny_path, browser, shots, tmp_
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     try:
         page = context.new_page()
-        page.goto(server.url + "/?lang=zh")
-        wait_for_app(page)
         page.goto(server.url + "/upload?lang=zh")
         page.wait_for_selector('[data-testid="stFileUploader"]', timeout=60_000)
         page.locator('[data-testid="stFileUploaderDropzoneInput"]').first.set_input_files(files)
