@@ -43,8 +43,11 @@ state = up.current()
 if files:
     key = (*up.files_key(files), f"mapping:{mapping_file.file_id if saved and mapping_file else ''}", f"estimate:{estimate}")
     if state is None or state.files_key[: len(key)] != key:
-        with st.spinner(t("upload.analysing")):
-            loaded = up.analyse_and_load([(f.name, f.getvalue()) for f in files], key, saved=saved, options=Options(estimate_amounts=estimate))
+        same_files = state is not None and state.files_key[: len(files)] == key[: len(files)]
+        with st.spinner(t("upload.analysing")):  # an option changed on the same files keeps the corrections
+            loaded = up.analyse_and_load([(f.name, f.getvalue()) for f in files], key, saved=saved,
+                                         overrides=state.overrides if same_files and state else None,
+                                         options=Options(estimate_amounts=estimate))
         if loaded is None:
             st.stop()
         st.rerun()

@@ -133,3 +133,13 @@ def test_upload_without_dates_says_what_cannot_be_shown():
     notes = " ".join(i.value for i in at.info)
     assert "no creation dates" in notes and "no close dates" in notes
     assert metric_values(at)["Open deals"] == "1"  # C; A and B are closed even without a date
+
+
+def test_an_option_change_keeps_the_corrections():
+    files = [(n, d, "text/csv") for n, d in cf.as_files(cf.hubspot(), "csv")]
+    at = upload(files)
+    at.selectbox(key="map_table_0").set_value("").run()
+    at.button(key="upload_apply").click().run()
+    at.toggle(key="upload_estimate").set_value(False).run()  # re-reads the files with the option changed
+    assert not at.exception
+    assert any("Nothing could be loaded" in e.value for e in at.error)  # the sheet is still "not used"

@@ -46,6 +46,7 @@ class UploadState:
     options: Options
     saved: dict[str, Any] | None = None
     overrides: dict[str, SheetMapping] = field(default_factory=dict)
+    downloads: dict[str, bytes] = field(default_factory=dict)  # issue lists, built once per language
 
 
 def limits() -> Limits:
@@ -171,7 +172,7 @@ def issues_frame(report: Report, rows: int | None = None) -> pd.DataFrame:
 
 def download_issues(state: UploadState, key: str) -> None:
     """CSV (and Excel up to XLSX_ROW_LIMIT rows) of every finding; built once per upload and language."""
-    cache: dict[str, bytes] = state.__dict__.setdefault("_downloads", {})
+    cache = state.downloads
     language = st.session_state.get("lang", "en")
     if f"csv:{language}" not in cache:
         frame = issues_frame(state.report)
