@@ -37,7 +37,7 @@ tab_board, tab_quota, tab_stages, tab_activity, tab_detail = st.tabs(
 with tab_board:
     left, right = st.columns([2, 1])
     sort_by = left.selectbox(
-        t("reps.board.rank_by"), reps.SORT_KEYS, format_func=lambda k: t(f"reps.board.sort.{k}"), key="reps_sort"
+        t("reps.board.rank_by"), reps.SORT_KEYS, format_func=lambda k: t(f"reps.board.sort.{k}"), key=f"reps_sort.{lang()}"
     )
     grouped = right.toggle(t("reps.board.subtotals"), key="reps_subtotals")
     st.caption(t("reps.board.ranking_note"))
@@ -66,7 +66,7 @@ with tab_board:
         ("team", "manager", "region"),
         format_func=lambda k: t(f"reps.board.level.{k}"),
         default="team",
-        key="reps_rollup",
+        key=f"reps_rollup_level.{lang()}",
     )
     rollup = rep_ui.with_labels(reps.rollup(board, level or "team"))
     rep_ui.number_table(
@@ -134,7 +134,7 @@ with tab_activity:
                 t("reps.activity.type_picker"),
                 [None, *types],
                 format_func=lambda k: rep_charts.type_label(k, lang()),
-                key="reps_activity_type",
+                key=f"reps_activity_type.{lang()}",
             )
             st.plotly_chart(rep_charts.activity_scatter(activity, lang(), currency(), kind), width="stretch", key="reps_scatter")
             left, right = st.columns(2)
