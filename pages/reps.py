@@ -126,7 +126,10 @@ with tab_activity:
         else:
             busy = activity.loc[activity["busy_not_converting"], "rep_name"].tolist()
             if busy:
-                st.warning(t("reps.activity.busy_found", names=", ".join(busy)), icon=":material/directions_run:")
+                st.warning(
+                    t("reps.activity.busy_found", names=", ".join(busy), n=reps.BUSY_MIN_CLOSED),
+                    icon=":material/directions_run:",
+                )
             else:
                 st.caption(t("reps.activity.busy_none"))
             types = reps.activity_types(activity)

@@ -231,7 +231,7 @@ _UNITS = {
     "stage": "pct",
     "avg_won_deal": "money",
     "cycle": "days",
-    "pacing": "pct",
+    "pacing": "pct0",
     "coverage": "ratio",
     "activities_per_won": "decimal",
     "nps": "score",
@@ -262,4 +262,6 @@ def _write(unit: str, value: float, lang: str, currency: str | None) -> str:
         return fmt.DASH if math.isnan(value) else f"{value:,.1f}"
     if unit == "score":
         return fmt.score(value, lang)
+    if unit == "pct0":
+        return fmt.pct(value, lang, 0)
     return fmt.value(unit, value, lang, currency)

@@ -48,9 +48,11 @@ SORT_KEYS = (
     "weighted_pipeline",
     "activities",
 )
-# busy but not converting: activities in the top quarter of the reps shown, and a win rate whose
-# whole 95% interval lies below the median rep's win rate
-BUSY_QUANTILE = 0.75
+# busy but not converting: at least BUSY_FACTOR times the median rep's activities, and a win rate in
+# the bottom quarter of the reps, on at least BUSY_MIN_CLOSED closed deals (one unlucky deal flags no one)
+BUSY_FACTOR = 1.5
+POOR_QUANTILE = 0.25
+BUSY_MIN_CLOSED = 10
 
 
 def elapsed_share(f: Filters) -> float:
@@ -234,9 +236,9 @@ def activity_vs_outcome(board: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
     """Per rep: activities (total and one column per type, `type_<name>`), against outcome.
 
     Columns: rep_id, rep_name, team, activities, type_* columns, won_count, won_value, closed_count,
-    win_rate, win_rate_low, win_rate_high, activities_per_won, busy_not_converting (activities in the
-    top quarter of the reps shown and the whole win-rate interval below the median rep's win rate).
-    Reps without activities count 0.
+    win_rate, win_rate_low, win_rate_high, activities_per_won, busy_not_converting (at least
+    BUSY_FACTOR x the median rep's activities, and a win rate in the bottom quarter of the reps with at
+    least BUSY_MIN_CLOSED closed deals, on at least that many closed deals). Reps without activities count 0.
     """
     reps = rows(board, "rep")
     wide = mix.pivot_table(index="rep_id", columns="type", values="activities", aggfunc="sum", fill_value=0)
@@ -246,10 +248,14 @@ def activity_vs_outcome(board: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
     out = reps[keep].merge(wide, left_on="rep_id", right_index=True, how="left")
     type_cols = list(wide.columns)
     out[type_cols] = out[type_cols].fillna(0).astype("int64")
-    busy_line = out["activities"].quantile(BUSY_QUANTILE) if len(out) else math.nan
-    median_rate = out["win_rate"].median()
+    judged = out[out["closed_count"] >= BUSY_MIN_CLOSED]
+    busy_line = out["activities"].median() * BUSY_FACTOR if len(out) else math.nan
+    poor_line = judged["win_rate"].quantile(POOR_QUANTILE) if len(judged) else math.nan
     out["busy_not_converting"] = (
-        (out["activities"] > 0) & (out["activities"] >= busy_line) & (out["win_rate_high"] < median_rate)
+        (out["activities"] > 0)
+        & (out["activities"] >= busy_line)
+        & (out["closed_count"] >= BUSY_MIN_CLOSED)
+        & (out["win_rate"] <= poor_line)
     ).fillna(False).astype(bool)
     return out.sort_values("activities", ascending=False).reset_index(drop=True)
 

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from salesdash import fmt, i18n
-from salesdash.charts import BAD, GOOD, MUTED, PALETTE, style
+from salesdash.charts import BAD, GOOD, MUTED, PALETTE, money_axis, nice_ticks, style
 
 ROW_PX = 22  # height per rep row: 40 reps -> 880 px, labels at 13 px never overlap
 GREY_CELL = "#DADFE5"
@@ -23,6 +23,17 @@ DEVIATION_CLIP = 0.3  # colour scale ends at ±30 points; larger gaps get the en
 
 def _height(n: int, extra: int = 140, row: int = ROW_PX) -> int:
     return max(320, n * row + extra)
+
+
+def _legend_under_title(fig: go.Figure) -> go.Figure:
+    """Title on the first line, legend on the second, so the two never overlap."""
+    height = int(fig.layout.height or 380)
+    fig.update_layout(
+        margin={"t": 92},
+        title={"yref": "container", "y": 1 - 14 / height, "yanchor": "top"},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.01, "x": 0},
+    )
+    return fig
 
 
 def _rep_label(row: pd.Series) -> str:
@@ -100,8 +111,11 @@ def team_quota(teams: pd.DataFrame, lang: str, currency: str | None) -> go.Figur
             )
         )  # fmt: skip
     style(fig, i18n.t("reps.quota.team_title", lang), height=_height(len(table), extra=150, row=48))
+    _legend_under_title(fig)
     fig.update_layout(barmode="overlay")
-    fig.update_xaxes(tickformat="~s", showgrid=True, gridcolor="#EEF1F4")
+    top = float(np.nanmax(table[["quota", "won_value"]].to_numpy(dtype=float), initial=0.0)) * 1.3
+    fig.update_xaxes(range=[0, top], showgrid=True, gridcolor="#EEF1F4")
+    money_axis(fig, [top / 1.15], lang, currency, axis="x")
     fig.update_yaxes(type="category")
     return fig
 
@@ -190,7 +204,7 @@ def activity_scatter(table: pd.DataFrame, lang: str, currency: str | None, activ
     scale = 40 / size.max() if len(size) and size.max() > 0 else 1.0
     fig = go.Figure()
     for is_flagged, colour, name in ((False, PALETTE[0], "reps.activity.other_reps"), (True, BAD, "reps.activity.busy_label")):
-        part = data[flagged == is_flagged]
+        part = data[flagged == is_flagged].sort_values(column)
         hover = [
             i18n.t(
                 "reps.activity.hover", lang, rep=r.rep_name, activities=fmt.count(getattr(r, column), lang),
@@ -201,7 +215,9 @@ def activity_scatter(table: pd.DataFrame, lang: str, currency: str | None, activ
         fig.add_trace(
             go.Scatter(
                 x=part[column], y=part["win_rate"], mode="markers+text" if is_flagged else "markers",
-                text=part["rep_name"] if is_flagged else None, textposition="top center",
+                text=part["rep_name"] if is_flagged else None,
+                # neighbours alternate above and below their bubble, so two close names do not collide
+                textposition=["top center" if i % 2 == 0 else "bottom center" for i in range(len(part))],
                 textfont={"color": BAD, "size": 13},
                 marker={"size": np.maximum(size[part.index] * scale, 7), "color": colour, "opacity": 0.75,
                         "line": {"width": 1, "color": "white"}},
@@ -212,7 +228,8 @@ def activity_scatter(table: pd.DataFrame, lang: str, currency: str | None, activ
         fig.add_vline(x=float(data[column].median()), line={"dash": "dash", "color": "#8A949E", "width": 1})
         fig.add_hline(y=float(data["win_rate"].median()), line={"dash": "dash", "color": "#8A949E", "width": 1})
     kind = type_label(activity_type, lang)
-    style(fig, i18n.t("reps.activity.scatter_title", lang, kind=kind), height=460)
+    style(fig, i18n.t("reps.activity.scatter_title", lang, kind=kind), height=480)
+    _legend_under_title(fig)
     fig.update_xaxes(title=i18n.t("reps.activity.x_axis", lang, kind=kind), showgrid=True, gridcolor="#EEF1F4")
     fig.update_yaxes(title=i18n.t("reps.col.win_rate", lang), tickformat=".0%")
     return fig
@@ -253,7 +270,8 @@ def activity_mix(table: pd.DataFrame, lang: str, types: list[str]) -> go.Figure:
             )
         )  # fmt: skip
     style(fig, i18n.t("reps.activity.mix_title", lang), height=_height(len(data)))
-    fig.update_layout(barmode="stack")
+    _legend_under_title(fig)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_yaxes(type="category", tickfont={"size": 12})
     fig.update_xaxes(showgrid=True, gridcolor="#EEF1F4")
     return fig
@@ -275,7 +293,8 @@ def rep_funnel(funnel: pd.DataFrame, lang: str, rep_name: str) -> go.Figure:
                 customdata=funnel[count], hovertemplate="%{y}: %{x:.1%} (%{customdata:,})<extra>" + name + "</extra>",
             )
         )  # fmt: skip
-    style(fig, i18n.t("reps.detail.funnel_title", lang, peers=peers), height=400)
+    style(fig, i18n.t("reps.detail.funnel_title", lang, peers=peers), height=460)
+    _legend_under_title(fig)
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed", type="category")
     fig.update_xaxes(tickformat=".0%", range=[0, 1.18])
@@ -284,7 +303,7 @@ def rep_funnel(funnel: pd.DataFrame, lang: str, rep_name: str) -> go.Figure:
 
 def rep_trend(trend: pd.DataFrame, lang: str, currency: str | None, rep_name: str) -> go.Figure:
     """Won value per month (bars) against the average peer rep (line), and win rate below."""
-    months = [fmt.month(m, lang) for m in trend["month"]]
+    months = [fmt.month(m, lang, short=True) for m in trend["month"]]
     peers = i18n.t(f"reps.detail.peers_{trend['peers'].iloc[0]}", lang) if len(trend) else ""
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08)
     colours = [PALETTE[0] if inside else "#7FB3D9" for inside in trend["in_period"]]
@@ -310,7 +329,11 @@ def rep_trend(trend: pd.DataFrame, lang: str, currency: str | None, rep_name: st
         row=2, col=1,
     )  # fmt: skip
     style(fig, i18n.t("reps.detail.trend_title", lang), height=460)
-    fig.update_yaxes(title=i18n.t("reps.col.won_value", lang), tickformat="~s", row=1, col=1)
+    _legend_under_title(fig)
+    fig.update_yaxes(title=i18n.t("reps.col.won_value", lang), row=1, col=1)
+    top = float(np.nanmax(trend[["won_value", "peer_avg_won_value"]].to_numpy(dtype=float), initial=0.0))
+    ticks = nice_ticks(top, 4)
+    fig.update_yaxes(tickmode="array", tickvals=ticks, ticktext=[fmt.money(v, lang, currency) for v in ticks], row=1, col=1)
     fig.update_yaxes(title=i18n.t("reps.col.win_rate", lang), tickformat=".0%", rangemode="tozero", row=2, col=1)
     fig.update_xaxes(type="category")
     return fig

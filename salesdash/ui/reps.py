@@ -42,6 +42,7 @@ BOARD_COLUMNS: dict[str, tuple[str, str]] = {
     "activities": ("reps.col.activities", "count"),
 }
 QUOTA_COLUMNS = ("quota", "attainment", "pacing", "coverage")
+_PINNED = ("rank", "label")  # stay in view while the wide leaderboard scrolls sideways
 _HELP = {
     "win_rate": "reps.col_help.win_rate",
     "interval": "reps.col_help.win_rate_interval",
@@ -108,7 +109,7 @@ def number_table(
         if kind == "money" and symbol:
             header = f"{header} ({symbol})"
         shown[header] = _display(df[col], kind, language)
-        config[header] = _column(kind, language, t(_HELP[col]) if col in _HELP else None)
+        config[header] = _column(kind, language, t(_HELP[col]) if col in _HELP else None, pinned=col in _PINNED)
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height)  # type: ignore[arg-type]
     download_buttons({name: download_frame(df, columns), **(extra_sheets or {})}, name, key=key)
 
@@ -142,9 +143,9 @@ def _display(values: pd.Series, kind: str, language: str) -> pd.Series:
     return numbers
 
 
-def _column(kind: str, language: str, help_text: str | None) -> object:
+def _column(kind: str, language: str, help_text: str | None, pinned: bool = False) -> object:
     if kind == "text":
-        return st.column_config.TextColumn(help=help_text)
+        return st.column_config.TextColumn(help=help_text, pinned=pinned)
     formats = {
         "money": "%.1f万" if language == "zh" else "compact",
         "count": "%d",
@@ -154,7 +155,7 @@ def _column(kind: str, language: str, help_text: str | None) -> object:
         "ratio": "%.2f×",
         "decimal": "%.1f",
     }
-    return st.column_config.NumberColumn(format=formats[kind], help=help_text)
+    return st.column_config.NumberColumn(format=formats[kind], help=help_text, pinned=pinned)
 
 
 def rep_cards(rep: pd.Series, show_quota: bool, show_activities: bool) -> None:
@@ -177,7 +178,7 @@ def rep_cards(rep: pd.Series, show_quota: bool, show_activities: bool) -> None:
         cards += [
             (t("reps.col.attainment"), fmt.pct(rep["attainment"], language, 0), None),
             (t("reps.col.pacing"), fmt.pct(rep["pacing"], language, 0), t("reps.col_help.pacing")),
-            (t("reps.col.coverage"), _ratio(rep["coverage"]), t("reps.col_help.coverage")),
+            (t("reps.col.coverage"), _coverage(rep), t("reps.col_help.coverage")),
         ]
     if show_activities:
         cards.append((t("reps.col.activities"), fmt.count(rep["activities"], language), None))
@@ -185,7 +186,10 @@ def rep_cards(rep: pd.Series, show_quota: bool, show_activities: bool) -> None:
         col.metric(label, value, help=help_text, border=True)
 
 
-def _ratio(value: float) -> str:
+def _coverage(rep: pd.Series) -> str:
+    if pd.notna(rep["remaining_quota"]) and rep["remaining_quota"] <= 0:
+        return t("reps.detail.quota_met")
+    value = rep["coverage"]
     return fmt.DASH if value is None or math.isnan(value) else f"{value:.2f}×"
 
 
@@ -221,7 +225,9 @@ def stalled_table(stalled: pd.DataFrame, key: str) -> None:
         stage=[i18n.label("stage", s, lang()) for s in stalled["stage"]],
         expected_close=[fmt.day(d, lang()) if pd.notna(d) else fmt.DASH for d in stalled["expected_close"]],
     )
-    number_table(table, STALLED_COLUMNS, t("reps.detail.sheet_stalled"), key=key, height=min(38 + 35 * len(table), 420))
+    # without stage history (or activities) a column is empty for every deal: leave it out
+    columns = {k: v for k, v in STALLED_COLUMNS.items() if table[k].notna().any()}
+    number_table(table, columns, t("reps.detail.sheet_stalled"), key=key, height=min(38 + 35 * len(table), 420))
 
 
 def satisfaction_frame(satisfaction: pd.DataFrame) -> pd.DataFrame:
