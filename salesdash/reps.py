@@ -48,10 +48,9 @@ SORT_KEYS = (
     "weighted_pipeline",
     "activities",
 )
-# busy but not converting: at least BUSY_FACTOR times the median rep's activities, and a win rate in
-# the bottom quarter of the reps, on at least BUSY_MIN_CLOSED closed deals (one unlucky deal flags no one)
-BUSY_FACTOR = 1.5
-POOR_QUANTILE = 0.25
+# busy but not converting: at least twice the median rep's activities, and a win rate below the median
+# rep's on at least BUSY_MIN_CLOSED closed deals (one unlucky deal flags no one)
+BUSY_FACTOR = 2.0
 BUSY_MIN_CLOSED = 10
 
 
@@ -237,8 +236,8 @@ def activity_vs_outcome(board: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
 
     Columns: rep_id, rep_name, team, activities, type_* columns, won_count, won_value, closed_count,
     win_rate, win_rate_low, win_rate_high, activities_per_won, busy_not_converting (at least
-    BUSY_FACTOR x the median rep's activities, and a win rate in the bottom quarter of the reps with at
-    least BUSY_MIN_CLOSED closed deals, on at least that many closed deals). Reps without activities count 0.
+    BUSY_FACTOR x the median rep's activities, and a win rate below the median of the reps with at least
+    BUSY_MIN_CLOSED closed deals, on at least that many closed deals). Reps without activities count 0.
     """
     reps = rows(board, "rep")
     wide = mix.pivot_table(index="rep_id", columns="type", values="activities", aggfunc="sum", fill_value=0)
@@ -250,12 +249,12 @@ def activity_vs_outcome(board: pd.DataFrame, mix: pd.DataFrame) -> pd.DataFrame:
     out[type_cols] = out[type_cols].fillna(0).astype("int64")
     judged = out[out["closed_count"] >= BUSY_MIN_CLOSED]
     busy_line = out["activities"].median() * BUSY_FACTOR if len(out) else math.nan
-    poor_line = judged["win_rate"].quantile(POOR_QUANTILE) if len(judged) else math.nan
+    poor_line = judged["win_rate"].median() if len(judged) else math.nan
     out["busy_not_converting"] = (
         (out["activities"] > 0)
         & (out["activities"] >= busy_line)
         & (out["closed_count"] >= BUSY_MIN_CLOSED)
-        & (out["win_rate"] <= poor_line)
+        & (out["win_rate"] < poor_line)
     ).fillna(False).astype(bool)
     return out.sort_values("activities", ascending=False).reset_index(drop=True)
 
