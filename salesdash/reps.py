@@ -86,7 +86,6 @@ def performance(conn: db.Connection, f: Filters) -> pd.DataFrame:
     small_sample (closed_count < 30), rank (reps only: 1 = highest win-rate lower bound).
     """
     out = db.query(conn, f.apply(db.sql_text("reps_board")), f.params())
-    out["key"] = _level_keys(out)
     out["rep_name"] = out["rep_name"].where(out["rep_name"].notna(), out["rep_id"])
     out = _add_weighted(out, conn, f)
     for col in ("won_count", "lost_count", "open_count", "activities", "reps"):
@@ -115,14 +114,6 @@ def performance(conn: db.Connection, f: Filters) -> pd.DataFrame:
     out["rank"] = pd.Series(range(1, len(order) + 1), index=order.index).reindex(out.index).astype("Int64")
     out = out.sort_values(["level_order", "rank", "key"], na_position="last").drop(columns="level_order")
     return out.reset_index(drop=True)
-
-
-def _level_keys(out: pd.DataFrame) -> pd.Series:
-    keys = pd.Series(pd.NA, index=out.index, dtype="object")
-    for level, column in (("rep", "rep_id"), ("team", "team"), ("manager", "manager"), ("region", "region")):
-        mask = out["level"] == level
-        keys[mask] = out.loc[mask, column]
-    return keys
 
 
 def _add_weighted(out: pd.DataFrame, conn: db.Connection, f: Filters) -> pd.DataFrame:

@@ -47,21 +47,10 @@ measures AS (
     UNION ALL
     SELECT rep_id, 'activity', NULL, NULL, NULL, FALSE, NULL, activities FROM acts
 ),
-grouped AS (
+per_rep AS (
+    -- one pass over the period's deals; the roll-ups below then add up 40-odd rep rows, not deals
     SELECT
-        CASE
-            WHEN grouping(m.rep_id) = 0 THEN 'rep'
-            WHEN grouping(r.team) = 0 THEN 'team'
-            WHEN grouping(r.manager) = 0 THEN 'manager'
-            WHEN grouping(r.region) = 0 THEN 'region'
-            ELSE 'total'
-        END AS level,
         m.rep_id,
-        r.name AS rep_name,
-        r.team,
-        r.manager,
-        r.region,
-        count(DISTINCT m.rep_id) AS reps,
         count(*) FILTER (WHERE m.status = 'won') AS won_count,
         coalesce(sum(m.amount) FILTER (WHERE m.status = 'won'), 0) AS won_value,
         count(*) FILTER (WHERE m.status = 'lost') AS lost_count,
@@ -72,10 +61,50 @@ grouped AS (
         coalesce(sum(m.amount) FILTER (WHERE m.kind = 'open' AND m.closing), 0) AS closing_value,
         sum(m.quota) AS quota,
         sum(m.activities) AS activities
-    FROM measures m LEFT JOIN reps r ON r.rep_id = m.rep_id
-    GROUP BY GROUPING SETS ((m.rep_id, r.name, r.team, r.manager, r.region), (r.team), (r.manager), (r.region), ())
+    FROM measures m
+    GROUP BY m.rep_id
+),
+rep_rows AS (
+    SELECT p.*, r.name AS rep_name, r.team, r.manager, r.region
+    FROM per_rep p LEFT JOIN reps r ON r.rep_id = p.rep_id
+),
+group_sums AS (
+    SELECT
+        CASE WHEN grouping(team) = 0 THEN 'team' WHEN grouping(manager) = 0 THEN 'manager'
+             WHEN grouping(region) = 0 THEN 'region' ELSE 'total' END AS level,
+        CASE WHEN grouping(team) = 0 THEN team WHEN grouping(manager) = 0 THEN manager
+             WHEN grouping(region) = 0 THEN region END AS key,
+        team, manager, region,
+        count(*) AS reps,
+        sum(won_count) AS won_count, sum(won_value) AS won_value,
+        sum(lost_count) AS lost_count, sum(lost_value) AS lost_value,
+        sum(open_count) AS open_count, sum(open_value) AS open_value, sum(closing_value) AS closing_value,
+        sum(quota) AS quota, sum(activities) AS activities
+    FROM rep_rows
+    GROUP BY GROUPING SETS ((team), (manager), (region), ())
+),
+group_cycles AS (
+    -- a median does not add up: take it again over the won deals of each group
+    SELECT
+        CASE WHEN grouping(r.team) = 0 THEN 'team' WHEN grouping(r.manager) = 0 THEN 'manager'
+             WHEN grouping(r.region) = 0 THEN 'region' ELSE 'total' END AS level,
+        CASE WHEN grouping(r.team) = 0 THEN r.team WHEN grouping(r.manager) = 0 THEN r.manager
+             WHEN grouping(r.region) = 0 THEN r.region END AS key,
+        median(c.cycle_days) AS median_cycle_days
+    FROM closed c LEFT JOIN reps r ON r.rep_id = c.rep_id
+    WHERE c.status = 'won'
+    GROUP BY GROUPING SETS ((r.team), (r.manager), (r.region), ())
 ),
 final AS (
-    SELECT * FROM grouped
+    SELECT 'rep' AS level, rep_id AS key, rep_id, rep_name, team, manager, region, 1 AS reps,
+           won_count, won_value, lost_count, lost_value, median_cycle_days, open_count, open_value,
+           closing_value, quota, activities
+    FROM rep_rows
+    UNION ALL
+    SELECT g.level, g.key, NULL, NULL, g.team, g.manager, g.region, g.reps,
+           g.won_count, g.won_value, g.lost_count, g.lost_value, c.median_cycle_days, g.open_count, g.open_value,
+           g.closing_value, g.quota, g.activities
+    FROM group_sums g
+    LEFT JOIN group_cycles c ON c.level = g.level AND c.key IS NOT DISTINCT FROM g.key
 )
 SELECT * FROM final
