@@ -97,6 +97,8 @@ with tab_stages:
         missing_note("reps.note.no_cohort")
     else:
         st.caption(t("reps.heat.caption", n=reps.MIN_STAGE_DEALS))
+        if reps.mostly_thin(heat):
+            st.info(t("reps.heat.thin"), icon=":material/date_range:")
         st.plotly_chart(rep_charts.stage_heatmap(heat, lang()), width="stretch", key="reps_heatmap")
         rep_ui.number_table(
             heat,

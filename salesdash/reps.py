@@ -217,6 +217,11 @@ def stage_strengths(conn: db.Connection, f: Filters) -> pd.DataFrame:
     return out[columns].sort_values(["rep_id", "position"]).reset_index(drop=True)
 
 
+def mostly_thin(heat: pd.DataFrame) -> bool:
+    """More than half the rep x stage cells have too few deals to judge."""
+    return bool(len(heat)) and float((~heat["enough"]).mean()) > 0.5
+
+
 def activity_mix(conn: db.Connection, f: Filters) -> pd.DataFrame:
     """Activities in the period per rep and type. Columns: rep_id, type, activities."""
     return db.query(conn, f.apply(db.sql_text("rep_activity_mix")), f.params())

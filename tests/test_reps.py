@@ -189,6 +189,8 @@ def test_stage_strengths_against_the_team(conn):
     b1 = heat.loc[("B1", "Lead identification")]
     assert (b1["peers"], b1["peer_reached"], b1["peer_advanced"]) == ("all", 33, 20)
     assert b1["deviation"] == pytest.approx(0.1 - 20 / 33)
+    # only A1 at Lead (21 deals) reaches the threshold: 1 of 15 cells -> mostly too thin to judge
+    assert reps.mostly_thin(reps.stage_strengths(conn, Q1))
 
 
 def test_stage_strengths_count_as_the_funnel_does(conn):

@@ -96,9 +96,15 @@ def team_quota(teams: pd.DataFrame, lang: str, currency: str | None) -> go.Figur
     fig.add_trace(
         go.Bar(
             y=labels, x=table["won_value"], orientation="h", marker={"color": PALETTE[0]}, width=0.4,
-            name=i18n.t("reps.col.won_value", lang),
-            text=[f"{fmt.money(w, lang, currency)} · {fmt.pct(a, lang, 0)}" for w, a in zip(table["won_value"], table["attainment"], strict=True)],
-            textposition="outside", cliponaxis=False, hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
+            name=i18n.t("reps.col.won_value", lang), hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
+        )
+    )  # fmt: skip
+    # the figures sit past the longer of the two bars, clear of the bars and of today's mark
+    fig.add_trace(
+        go.Scatter(
+            y=labels, x=np.maximum(table["quota"], table["won_value"]), mode="text", showlegend=False,
+            text=[f"  {fmt.money(w, lang, currency)} · {fmt.pct(a, lang, 0)}" for w, a in zip(table["won_value"], table["attainment"], strict=True)],
+            textposition="middle right", textfont={"size": 13}, hoverinfo="skip", cliponaxis=False,
         )
     )  # fmt: skip
     share = float(table["elapsed_share"].iloc[0]) if len(table) else 1.0

@@ -278,4 +278,5 @@ def detail_downloads(
         t("reps.detail.sheet_stalled"): download_frame(stalled, STALLED_COLUMNS) if len(stalled) else stalled,
         t("reps.detail.sheet_satisfaction"): satisfaction_frame(satisfaction),
     }
+    st.caption(t("reps.detail.download_all", rep=rep_name))
     download_buttons(sheets, f"{t('reps.detail.file')}-{rep_name}", key="reps_detail")
