@@ -66,7 +66,7 @@ PAGES: dict[str, PageBench] = {
         file="pages/reps.py",
         work=(
             reps.performance,
-            datasets.has_rows,
+            lambda conn, f: datasets.has_rows(conn),
             reps.stage_strengths,
             reps.activity_mix,
             _for_rep(rep_detail.rep_funnel),

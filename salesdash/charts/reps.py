@@ -141,7 +141,7 @@ def stage_heatmap(heat: pd.DataFrame, lang: str) -> go.Figure:
     transitions = heat[["position", "stage", "next_stage"]].drop_duplicates("position").sort_values("position")
     x = [_transition_label(s, n, lang) for s, n in zip(transitions["stage"], transitions["next_stage"], strict=True)]
     y = [f"{r.rep_name} · {r.team}" if pd.notna(r.team) else str(r.rep_name) for r in order.itertuples()]
-    cells = heat.set_index(["rep_id", "position"])
+    cells = {(r["rep_id"], r["position"]): r for r in heat.to_dict("records")}
     grid = [[_heat_cell(cells, rep, pos, lang) for pos in transitions["position"]] for rep in order["rep_id"]]
     z = [[cell[0] for cell in row] for row in grid]
     grey = [[cell[1] for cell in row] for row in grid]
@@ -172,22 +172,21 @@ def stage_heatmap(heat: pd.DataFrame, lang: str) -> go.Figure:
     return fig
 
 
-def _heat_cell(cells: pd.DataFrame, rep: object, pos: object, lang: str) -> tuple[float | None, int | None, str, str]:
+def _heat_cell(cells: dict[tuple[object, object], dict[str, object]], rep: object, pos: object, lang: str) -> tuple[float | None, int | None, str, str]:
     """(deviation in points or None, 1 when greyed, cell text, hover text) of one rep x stage cell."""
-    if (rep, pos) not in cells.index:
+    c = cells.get((rep, pos))
+    if c is None or pd.isna(c["deviation"]):
         return None, 1, "", ""
-    c = cells.loc[(rep, pos)]
-    if pd.isna(c["deviation"]):
-        return None, 1, "", ""
-    points = float(c["deviation"]) * 100
+    deviation = float(c["deviation"])  # type: ignore[arg-type]
+    reached = int(c["reached"])  # type: ignore[call-overload]
     hover = i18n.t(
-        "reps.heat.hover", lang, rate=fmt.pct(c["rate"], lang), advanced=int(c["advanced"]),
-        reached=int(c["reached"]), peers=i18n.t(f"reps.detail.peers_{c['peers']}", lang),
-        peer_rate=fmt.pct(c["peer_rate"], lang), points=fmt.points(c["deviation"], lang),
+        "reps.heat.hover", lang, rate=fmt.pct(c["rate"], lang), advanced=c["advanced"],  # type: ignore[arg-type]
+        reached=reached, peers=i18n.t(f"reps.detail.peers_{c['peers']}", lang),
+        peer_rate=fmt.pct(c["peer_rate"], lang), points=fmt.points(deviation, lang),  # type: ignore[arg-type]
     )  # fmt: skip
     if bool(c["enough"]):
-        return points, None, f"{points:+.0f}", hover
-    return None, 1, f"n={int(c['reached'])}", hover
+        return deviation * 100, None, f"{deviation * 100:+.0f}", hover
+    return None, 1, f"n={reached}", hover
 
 
 def type_label(kind: str | None, lang: str) -> str:

@@ -13,9 +13,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import streamlit as st
 
-from salesdash import fmt, i18n
+from salesdash import export, fmt, i18n
 from salesdash.ui.core import currency, lang, t
-from salesdash.ui.widgets import download_buttons
 
 # column -> (catalogue key of its header, kind): text, money, count, pct, points, days, ratio, decimal
 Columns = Mapping[str, tuple[str, str]]
@@ -52,6 +51,80 @@ _HELP = {
     "weighted_pipeline": "reps.col_help.weighted_pipeline",
     "label": "reps.col_help.small_sample",
 }
+
+
+TABS = ("leaderboard", "quota", "stages", "activity", "detail")
+
+
+def page_tabs() -> tuple[dict[str, object], str]:
+    """The page's tabs, run lazily: only the open tab's content is computed and drawn.
+
+    Returns the tab containers by name and the name of the open one. The open tab is kept across a
+    language switch (the widget's key carries the language, as the sidebar's filters do).
+    """
+    labels = [t(f"reps.tab.{name}") for name in TABS]
+    key = f"reps_tab.{lang()}"
+    if key not in st.session_state:
+        # seeded through session state, not `default`: a changing default would make a new widget
+        st.session_state[key] = labels[TABS.index(st.session_state.get("_reps_tab", TABS[0]))]
+    containers = st.tabs(labels, key=key, on_change="rerun")
+    opened = next((name for name, tab in zip(TABS, containers, strict=True) if tab.open), TABS[0])
+    st.session_state["_reps_tab"] = opened
+    return dict(zip(TABS, containers, strict=True)), opened
+
+
+_KEPT = "_reps_kept"
+
+
+def sticky(name: str, per_language: bool = False, default: object = None) -> str:
+    """The key of a widget that keeps its value while another tab is open.
+
+    Streamlit forgets a widget's value when a run does not draw it (lazy tabs draw one tab), so the
+    last value is kept aside and put back. A widget whose options show translated labels gets one
+    key per language (as the sidebar's filters do).
+    """
+    key = f"{name}.{lang()}" if per_language else name
+    kept: dict[str, object] = st.session_state.setdefault(_KEPT, {})
+    if key not in st.session_state and name in kept:
+        st.session_state[key] = kept[name]
+    elif key not in st.session_state and default is not None:
+        st.session_state[key] = default
+    return key
+
+
+def remember(name: str, value: object) -> None:
+    """Keep a sticky widget's value for the next time its tab opens."""
+    st.session_state.setdefault(_KEPT, {})[name] = value
+
+
+def download_buttons(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel buttons whose files are written only when clicked.
+
+    The page carries seven tables; writing every workbook on every rerun cost ~0.7 s at 1M deals.
+    Same buttons and files as ui.download_buttons (CSV of the first sheet, one sheet per table).
+    """
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {name: sheets}
+    first = next(iter(sheets.values()))
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        t("core.download_csv"),
+        data=lambda: export.to_csv_bytes(first),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+    right.download_button(
+        t("core.download_xlsx"),
+        data=lambda: export.to_xlsx_bytes(sheets),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{key}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 def board_columns(show_quota: bool, show_activities: bool, rollup: bool = False) -> dict[str, tuple[str, str]]:
@@ -221,9 +294,10 @@ STALLED_COLUMNS: dict[str, tuple[str, str]] = {
 
 def stalled_table(stalled: pd.DataFrame, key: str) -> None:
     """The rep's stalled deals, largest first, with downloads."""
+    language = lang()
     table = stalled.assign(
-        stage=[i18n.label("stage", s, lang()) for s in stalled["stage"]],
-        expected_close=[fmt.day(d, lang()) if pd.notna(d) else fmt.DASH for d in stalled["expected_close"]],
+        stage=[i18n.label("stage", s, language) for s in stalled["stage"]],
+        expected_close=[fmt.day(d, language) if pd.notna(d) else fmt.DASH for d in stalled["expected_close"]],
     )
     # without stage history (or activities) a column is empty for every deal: leave it out
     columns = {k: v for k, v in STALLED_COLUMNS.items() if table[k].notna().any()}

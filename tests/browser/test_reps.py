@@ -47,15 +47,27 @@ def open_reps(browser, server, width: int, height: int, query: str = ""):
     page.goto(server.url + "/" + query)
     wait_for_app(page)
     page.goto(server.url + "/reps" + query)
-    wait_for_app(page)
+    # the leaderboard tab holds a table and no metric card: wait for the table instead
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll('[data-testid=\"stDataFrame\"]').length > 0",
+        timeout=60_000,
+    )
     page.get_by_role("tab").first.wait_for()
     page.wait_for_timeout(1500)  # charts finish drawing after the script run
     return page
 
 
-def show_tab(page, name: str) -> None:
+def show_tab(page, name: str, ready: str = '[data-testid="stPlotlyChart"]') -> None:
+    """Click a tab: the page reruns and draws only that tab; wait until its content is there."""
     page.get_by_role("tab", name=name).click()
-    page.wait_for_timeout(1200)
+    page.wait_for_function(
+        "(ready) => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && document.querySelectorAll(ready).length > 0",
+        arg=ready,
+        timeout=60_000,
+    )
+    page.wait_for_timeout(1200)  # charts finish drawing after the script run
 
 
 def visible_chart_index(page) -> list[int]:
@@ -105,14 +117,14 @@ def test_quota_and_activity_at_full_height(browser, server, shots):
     assert_no_overlap(labels, "y")
     page.screenshot(path=str(shots / "reps-quota-1920.png"))
 
-    show_tab(page, "Activity vs outcome")
+    show_tab(page, "Activity vs outcome", ready='[data-testid="stAlert"]')  # the quota tab has none
     warning = page.locator('[data-testid="stAlert"]').filter(has_text="Busy but not converting")
     assert warning.is_visible()
     text = warning.inner_text()
     assert "Lucas Reed" in text and "Ella Morgan" in text  # R07 and R23, planted
     page.screenshot(path=str(shots / "reps-activity-1920.png"))
 
-    show_tab(page, "Rep detail")
+    show_tab(page, "Rep detail", ready='[data-testid="stMetric"]')
     assert page.get_by_text("Strengths and weaknesses").is_visible()
     assert page.locator('[data-testid="stMetric"]').first.is_visible()
     page.screenshot(path=str(shots / "reps-detail-1920.png"))
