@@ -169,7 +169,10 @@ if opened == "activity":
 
 if opened == "detail":
     with tabs["detail"]:
-        options = rep_rows["rep_id"].tolist()
+        options = rep_rows["rep_id"].dropna().tolist()  # deals without a rep have no one to talk to
+        if not options:
+            st.warning(t("core.no_match"), icon=":material/filter_alt_off:")
+            st.stop()
         names = dict(zip(rep_rows["rep_id"], rep_rows["rep_name"], strict=True))
         picker = rep_ui.sticky("reps_detail_rep")
         if st.session_state.get(picker) not in options:

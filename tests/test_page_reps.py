@@ -148,3 +148,23 @@ def test_nothing_matches_says_so():
     at = run_app(page=PAGE, query={"from": "2019-01-01", "to": "2019-03-31"})
     assert not at.exception
     assert any("No deals match" in w.value for w in at.warning)
+
+
+def test_deals_only_dataset_renders_every_tab(tmp_path, monkeypatch, reps_path):
+    """An export with deals and stages only (no reps table, quotas, activities, history or surveys)."""
+    bare = tmp_path / "deals_only.duckdb"
+
+    def fill(c: db.Connection) -> None:
+        c.execute(f"ATTACH '{reps_path}' AS src (READ_ONLY)")
+        for table in ("stages", "deals", "dataset_info"):
+            c.execute(f"INSERT INTO {table} SELECT * FROM src.{table}")
+        c.execute("DETACH src")
+
+    db.build_database_file(bare, fill)
+    monkeypatch.setenv("SALESDASH_DB", str(bare))
+    at = run_app(page=PAGE, query=APRIL)
+    assert not at.exception
+    assert board(at)[0] == "A1 ⚠"  # no reps table: the id stands in for the name
+    for tab in ("quota", "stages", "activity", "detail"):
+        at = open_tab(at, tab)
+    assert any("no survey responses" in i.value for i in at.info)

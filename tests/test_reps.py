@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -297,3 +298,40 @@ def _copy(c: db.Connection) -> None:
 def test_downloads_survive_missing_values(board):
     # coverage and rank are missing for some rows: the workbook must still be written
     assert export.to_xlsx_bytes({"board": board}).startswith(b"PK")
+
+
+def test_an_upload_with_deals_only(tmp_path):
+    """A CRM export with deals and stages only: no reps table, quotas, activities, history or surveys."""
+    path = tmp_path / "upload.duckdb"
+
+    def fill(c: db.Connection) -> None:
+        c.execute((Path(__file__).parent / "data" / "reps.sql").read_text("utf-8").split("INSERT INTO reps")[0])
+        c.execute(
+            "INSERT INTO deals (deal_id, rep_id, amount, created_on, closed_on, expected_close, stage, status) VALUES "
+            "('U1', 'Zoe', 100, '2025-04-01', '2025-04-10', NULL, 'Won', 'won'),"
+            "('U2', 'Zoe', 50, '2025-04-02', '2025-04-12', NULL, 'Qualification', 'lost'),"
+            "('U3', 'Max', 70, '2025-04-03', NULL, '2025-04-20', 'Needs analysis', 'open'),"
+            "('U4', NULL, 30, '2025-04-03', '2025-04-09', NULL, 'Won', 'won')"
+        )
+
+    db.build_database_file(path, fill)
+    c = db.open_company(path)
+    try:
+        board = reps.performance(c, APRIL)
+        zoe = rep(board, "Zoe")
+        assert (zoe["won_value"], zoe["win_rate"], zoe["rep_name"]) == (100, 0.5, "Zoe")  # the id stands in for a name
+        assert math.isnan(zoe["quota"]) and zoe["activities"] == 0
+        # reps without a team roll up under one unknown group; the deal without a rep still counts
+        teams = reps.rows(board, "team")
+        assert len(teams) == 1 and pd.isna(teams["key"].iloc[0]) and teams["won_value"].iloc[0] == 130
+        heat = reps.stage_strengths(c, APRIL)
+        assert set(heat["peers"]) == {"all"}
+        assert rep_detail.rep_funnel(c, APRIL, "Zoe")["peers"].iloc[0] == "all"
+        assert rep_detail.rep_trend(c, APRIL, "Zoe")["won_value"].sum() == 100
+        assert rep_detail.rep_stalled(c, APRIL, "Max")["deal_id"].tolist() == []  # no history, no activities
+        assert rep_detail.rep_satisfaction(c, APRIL, "Zoe")["rep_responses"].iloc[0] == 0
+        found = rep_detail.findings(board, heat, rep_detail.rep_satisfaction(c, APRIL, "Zoe"), "Zoe")
+        assert list(found.columns)[:2] == ["kind", "topic"]
+        assert not reps.activity_vs_outcome(board, reps.activity_mix(c, APRIL))["busy_not_converting"].any()
+    finally:
+        c.close()

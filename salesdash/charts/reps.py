@@ -36,8 +36,12 @@ def _legend_under_title(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def _rep_label(row: pd.Series) -> str:
-    return str(row["rep_name"] if pd.notna(row["rep_name"]) else row["rep_id"])
+def _rep_label(row: pd.Series, lang: str = "en") -> str:
+    """The rep's name, else their id, else "(none)" for deals without a rep."""
+    for value in (row["rep_name"], row["rep_id"]):
+        if pd.notna(value):
+            return str(value)
+    return i18n.t("core.none", lang)
 
 
 def quota_bars(reps: pd.DataFrame, lang: str) -> go.Figure:
@@ -47,7 +51,7 @@ def quota_bars(reps: pd.DataFrame, lang: str) -> go.Figure:
     period elapsed); pacing bars are green at or above 100%, vermillion below.
     """
     table = reps[reps["quota"].notna() & (reps["quota"] > 0)].sort_values(["attainment", "rep_id"])
-    labels = [_rep_label(r) for _, r in table.iterrows()]
+    labels = [_rep_label(r, lang) for _, r in table.iterrows()]
     fig = make_subplots(
         rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.04,
         subplot_titles=(i18n.t("reps.quota.attainment_panel", lang), i18n.t("reps.quota.pacing_panel", lang)),
@@ -140,7 +144,7 @@ def stage_heatmap(heat: pd.DataFrame, lang: str) -> go.Figure:
     order = order.assign(team_sort=order["team"].fillna("~")).sort_values(["team_sort", "rep_name", "rep_id"])
     transitions = heat[["position", "stage", "next_stage"]].drop_duplicates("position").sort_values("position")
     x = [_transition_label(s, n, lang) for s, n in zip(transitions["stage"], transitions["next_stage"], strict=True)]
-    y = [f"{r.rep_name} · {r.team}" if pd.notna(r.team) else str(r.rep_name) for r in order.itertuples()]
+    y = [_heat_row_label(row, lang) for _, row in order.iterrows()]
     cells = {(r["rep_id"], r["position"]): r for r in heat.to_dict("records")}
     grid = [[_heat_cell(cells, rep, pos, lang) for pos in transitions["position"]] for rep in order["rep_id"]]
     z = [[cell[0] for cell in row] for row in grid]
@@ -170,6 +174,11 @@ def stage_heatmap(heat: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_xaxes(side="top", type="category", tickfont={"size": 12})
     fig.update_layout(plot_bgcolor="white", margin={"t": 110})
     return fig
+
+
+def _heat_row_label(row: pd.Series, lang: str) -> str:
+    name = _rep_label(row, lang)
+    return f"{name} · {row['team']}" if pd.notna(row["team"]) else name
 
 
 def _heat_cell(cells: dict[tuple[object, object], dict[str, object]], rep: object, pos: object, lang: str) -> tuple[float | None, int | None, str, str]:
@@ -244,7 +253,7 @@ def activities_per_won(table: pd.DataFrame, lang: str) -> go.Figure:
     """Activities per won deal per rep, most first; flagged reps in vermillion, reps without a win marked."""
     data = table.assign(shown=table["activities_per_won"].fillna(table["activities"].astype(float)))
     data = data[data["activities"] > 0].sort_values("shown")
-    labels = [_rep_label(r) for _, r in data.iterrows()]
+    labels = [_rep_label(r, lang) for _, r in data.iterrows()]
     colours = [BAD if f else PALETTE[0] for f in data["busy_not_converting"]]
     texts = [
         i18n.t("reps.activity.no_win", lang) if math.isnan(v) else f"{v:,.1f}"
@@ -265,7 +274,7 @@ def activities_per_won(table: pd.DataFrame, lang: str) -> go.Figure:
 def activity_mix(table: pd.DataFrame, lang: str, types: list[str]) -> go.Figure:
     """Stacked activities per rep by type, busiest first."""
     data = table.sort_values("activities")
-    labels = [_rep_label(r) for _, r in data.iterrows()]
+    labels = [_rep_label(r, lang) for _, r in data.iterrows()]
     fig = go.Figure()
     for i, kind in enumerate(types):
         fig.add_trace(

@@ -150,7 +150,7 @@ def with_labels(board: pd.DataFrame) -> pd.DataFrame:
         if row["level"] != "rep":
             name = row["key"] if pd.notna(row["key"]) else t("core.none")
             return t("reps.board.subtotal", team=name) if kind == "subtotal" else str(name)
-        name = str(row["rep_name"])
+        name = str(row["rep_name"]) if pd.notna(row["rep_name"]) else t("core.none")
         return name + " ⚠" if row["small_sample"] else name
 
     out = board.copy()
