@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -56,7 +57,7 @@ _HELP = {
 TABS = ("leaderboard", "quota", "stages", "activity", "detail")
 
 
-def page_tabs() -> tuple[dict[str, object], str]:
+def page_tabs() -> tuple[dict[str, Any], str]:
     """The page's tabs, run lazily: only the open tab's content is computed and drawn.
 
     Returns the tab containers by name and the name of the open one. The open tab is kept across a
