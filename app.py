@@ -6,10 +6,13 @@ from salesdash.ui import sidebar, startup
 from salesdash.ui.core import t
 
 st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", layout="wide")
+sidebar.init_language()
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/reps.py", title=t("reps.page_title"), icon=":material/groups:"),
+    st.Page("pages/weekly.py", title=t("weekly.page_title"), icon=":material/event_note:"),
+    st.Page("pages/satisfaction.py", title=t("satisfaction.page_title"), icon=":material/sentiment_satisfied:"),
 ]
 page = st.navigation(pages)
 

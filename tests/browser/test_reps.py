@@ -1,7 +1,6 @@
 """The Reps page in real Chromium on the demo company (40 reps): leaderboard and heatmap readable.
 
-The server is opened at / first: on a fresh server a direct link to /reps is served as a
-pages-directory page without app.py (no sidebar) until app.py has run once (reported to the lead).
+Each test opens /reps directly (a copied link), the first one on a fresh server.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from browser.conftest import wait_for_app
 from salesdash.demo import build_demo
 
 pytestmark = pytest.mark.browser
@@ -44,8 +42,6 @@ def server(start_server, demo_db):
 
 def open_reps(browser, server, width: int, height: int, query: str = ""):
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.goto(server.url + "/" + query)
-    wait_for_app(page)
     page.goto(server.url + "/reps" + query)
     # the leaderboard tab holds a table and no metric card: wait for the table instead
     page.wait_for_function(
