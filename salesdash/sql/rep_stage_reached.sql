@@ -2,8 +2,8 @@
 -- funnel of funnel_reached.sql, split by rep; "reached" = furthest stage position >= the stage's).
 -- Filled with the segment filters *without* the rep filter, so a rep's team baseline stays whole.
 WITH cohort AS (
-    SELECT d.rep_id, coalesce(d.rep_name, d.rep_id) AS rep_name, d.team, fs.furthest_position
-    FROM deal_facts d JOIN deal_furthest_stage fs USING (deal_id)
+    SELECT d.rep_id, coalesce(d.rep_name, d.rep_id) AS rep_name, d.team, d.furthest_position
+    FROM deal_facts d
     WHERE d.created_on BETWEEN $date_from AND $effective_to /*segment*/
 ),
 per_rep AS (
