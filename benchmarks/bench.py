@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import db, overview, satisfaction, weekly, weekly_risk  # noqa: E402
+from salesdash import datasets, db, overview, rep_detail, reps, satisfaction, weekly, weekly_risk  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -60,11 +60,34 @@ def _satisfaction_scores(conn: db.Connection, f: Filters) -> Any:
     )
 
 
+def _for_rep(fn: Callable[[db.Connection, Filters, str], Any], rep_id: str = "R01") -> DataWork:
+    """A rep-detail function bound to one rep, as the Reps page calls it for the rep picked."""
+
+    def work(conn: db.Connection, f: Filters) -> Any:
+        return fn(conn, f, rep_id)
+
+    work.__name__ = fn.__name__
+    return work
+
+
 # Each page registers here: the data functions its view calls with the default filters.
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
+    ),
+    "reps": PageBench(
+        file="pages/reps.py",
+        work=(
+            reps.performance,
+            lambda conn, f: datasets.has_rows(conn),
+            reps.stage_strengths,
+            reps.activity_mix,
+            _for_rep(rep_detail.rep_funnel),
+            _for_rep(rep_detail.rep_trend),
+            _for_rep(rep_detail.rep_stalled),
+            _for_rep(rep_detail.rep_satisfaction),
+        ),
     ),
     "weekly": PageBench(
         file="pages/weekly.py",

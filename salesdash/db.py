@@ -31,7 +31,14 @@ TABLES = ("stages", "reps", "quotas", "accounts", "deals", "deal_events", "activ
 # Views of schema.sql that are costly at scale (they scan every deal event, or join a million deals
 # on every query): `materialize` stores their rows once a database is loaded and points the view
 # at the stored copy.
-DERIVED = ("stage_intervals", "deal_furthest_stage", "deal_facts", "survey_facts", "activity_facts")
+DERIVED = (
+    "stage_intervals",
+    "deal_furthest_stage",
+    "deal_facts",  # after deal_furthest_stage, which it reads
+    "deal_last_activity",
+    "survey_facts",
+    "activity_facts",
+)
 
 
 class DatabaseProblem(Exception):

@@ -100,23 +100,6 @@ CREATE TABLE IF NOT EXISTS dataset_info (
     value VARCHAR
 );
 
--- One row per deal with every dimension the global filters use.
--- region is the rep's territory, falling back to the account's region when the rep has none.
-CREATE OR REPLACE VIEW deal_facts AS
-SELECT
-    d.*,
-    a.customer_type,
-    a.industry,
-    a.size_band,
-    a.name AS account_name,
-    r.name AS rep_name,
-    r.team,
-    r.manager,
-    coalesce(r.region, a.region) AS region
-FROM deals d
-LEFT JOIN accounts a USING (account_id)
-LEFT JOIN reps r USING (rep_id);
-
 -- Stage intervals: each stage a deal entered, when, and when it left (NULL while still there).
 CREATE OR REPLACE VIEW stage_intervals AS
 WITH moves AS (
@@ -166,6 +149,34 @@ final AS (
     LEFT JOIN open_stages cur ON cur.stage = d.stage
 )
 SELECT * FROM final;
+
+-- One row per deal with every dimension the global filters use.
+-- region is the rep's territory, falling back to the account's region when the rep has none;
+-- furthest_position is the deal's furthest stage (deal_furthest_stage), kept here so that funnel
+-- and win-probability queries need no second join over every deal.
+CREATE OR REPLACE VIEW deal_facts AS
+SELECT
+    d.*,
+    a.customer_type,
+    a.industry,
+    a.size_band,
+    a.name AS account_name,
+    r.name AS rep_name,
+    r.team,
+    r.manager,
+    coalesce(r.region, a.region) AS region,
+    fs.furthest_position
+FROM deals d
+LEFT JOIN accounts a USING (account_id)
+LEFT JOIN reps r USING (rep_id)
+LEFT JOIN deal_furthest_stage fs USING (deal_id);
+
+-- Each deal's latest activity and how many it had (all time; queries "as of" a date check it).
+CREATE OR REPLACE VIEW deal_last_activity AS
+SELECT deal_id, max(occurred_at) AS last_activity_at, count(*) AS activities
+FROM activities
+WHERE deal_id IS NOT NULL
+GROUP BY deal_id;
 
 -- Survey responses with the dimensions of the deal, account and rep they belong to.
 CREATE OR REPLACE VIEW survey_facts AS

@@ -23,7 +23,11 @@ def open_deal_health(conn: db.Connection, f: Filters) -> pd.DataFrame:
     age_in_stage_days is NaN without stage history; days_since_activity is NaN when the dataset
     tracks no activities (a deal never touched counts from its creation).
     """
-    out = db.query(conn, f.apply(db.sql_text("open_deal_health")), f.params())
+    later = db.query_rows(
+        conn, "SELECT coalesce(max(last_activity_at) > $as_of, false) FROM deal_last_activity", {"as_of": f.as_of}
+    )[0][0]
+    params = f.params() | {"rescan": bool(later)}  # rescan activities only when some are after as_of
+    out = db.query(conn, f.apply(db.sql_text("open_deal_health")), params)
     age = out["age_in_stage_days"].astype("Float64")
     norm = out["stage_p75_days"].astype("Float64")
     idle = out["days_since_activity"].astype("Float64")

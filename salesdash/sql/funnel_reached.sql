@@ -1,8 +1,8 @@
 -- Cohort funnel: of the deals created in the period, how many reached each stage (DESIGN.md).
 -- "Reached" = furthest stage position >= the stage's position; won deals passed every stage.
 WITH cohort AS (
-    SELECT d.deal_id, d.amount, fs.furthest_position
-    FROM deal_facts d JOIN deal_furthest_stage fs USING (deal_id)
+    SELECT d.deal_id, d.amount, d.furthest_position
+    FROM deal_facts d
     WHERE d.created_on BETWEEN $date_from AND $effective_to /*segment*/
 ),
 by_position AS (

@@ -2,9 +2,10 @@
 -- Norm = p75 of the completed stays in that stage across the whole dataset up to $as_of (a stable yard-
 -- stick that a narrow filter does not make noisy). Without stage history, age in stage is NULL.
 WITH current_stay AS (
+    -- closed deals end in a Won/Lost row that is never exited: keep open stages only
     SELECT deal_id, stage, entered_at
     FROM stage_intervals
-    WHERE exited_at IS NULL
+    WHERE exited_at IS NULL AND stage IN (SELECT stage FROM stages WHERE kind = 'open')
 ),
 completed AS (
     SELECT stage, datediff('day', entered_at, exited_at) AS days
@@ -17,9 +18,15 @@ norms AS (
     GROUP BY stage
 ),
 last_touch AS (
-    SELECT deal_id, max(occurred_at) AS last_activity_at
+    -- the stored all-time latest activity is the answer for every deal whose latest is not after
+    -- $as_of; only deals touched later (none when looking at the dataset's own as-of) rescan
+    SELECT deal_id, last_activity_at FROM deal_last_activity WHERE last_activity_at <= $as_of
+    UNION ALL
+    SELECT deal_id, max(occurred_at)
     FROM activities
-    WHERE deal_id IS NOT NULL AND occurred_at <= $as_of
+    WHERE $rescan  -- false when no activity is later than $as_of: this branch then reads nothing
+      AND deal_id IN (SELECT deal_id FROM deal_last_activity WHERE last_activity_at > $as_of)
+      AND occurred_at <= $as_of
     GROUP BY deal_id
 ),
 has_activities AS (

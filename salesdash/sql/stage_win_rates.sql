@@ -1,8 +1,8 @@
 -- For each open stage and segment (customer type x channel): of the deals closed by $as_of that
 -- reached the stage, how many closed, how many won. Learned from the whole dataset's history.
 WITH closed AS (
-    SELECT d.status, d.customer_type, d.channel, fs.furthest_position
-    FROM deal_facts d JOIN deal_furthest_stage fs USING (deal_id)
+    SELECT d.status, d.customer_type, d.channel, d.furthest_position
+    FROM deal_facts d
     WHERE d.status IN ('won', 'lost') AND d.closed_on <= $as_of
 ),
 grouped AS (
