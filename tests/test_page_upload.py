@@ -143,3 +143,12 @@ def test_an_option_change_keeps_the_corrections():
     at.toggle(key="upload_estimate").set_value(False).run()  # re-reads the files with the option changed
     assert not at.exception
     assert any("Nothing could be loaded" in e.value for e in at.error)  # the sheet is still "not used"
+
+
+@pytest.mark.parametrize("page", ["pages/reps.py", "pages/weekly.py", "pages/satisfaction.py"])
+def test_every_page_works_on_the_maven_upload(page):
+    at = upload(maven_files())
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    # partial data is said plainly (no surveys, no history…), never a traceback
+    assert len(at.info) + len(at.warning) + len(at.caption) > 0
