@@ -109,3 +109,17 @@ def test_stage_order_travels_in_the_mapping_file():
     saved = mapping.from_file(mapping.to_file(first.mappings, ["Proposal"]))
     again = ingest.analyse(files, saved=saved, options=OPTIONS)
     assert again.stage_how == "user" and again.open_stages == ["Proposal"]
+
+
+def test_the_satisfaction_survey_template_maps_completely():
+    import pandas as pd
+
+    from salesdash import export
+    from salesdash.survey_sheet import SURVEY_COLUMNS, survey_template
+
+    header = list(survey_template().columns)  # "nps / 推荐值 (0–10)", …
+    rows = pd.DataFrame([["S1", "Acme", "", "", "2025-05-01", 9, 5, 4, 4, 5, "good"]], columns=header)
+    result = ingest.analyse([("surveys.xlsx", export.to_xlsx_bytes({"surveys": rows}))], options=OPTIONS)
+    m = result.mappings[0]
+    assert m.table == "surveys" and [c.field for c in m.columns] == list(SURVEY_COLUMNS)
+    assert result.row_counts()["surveys"] == 1

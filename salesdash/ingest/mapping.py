@@ -86,9 +86,10 @@ def map_columns(table: str, frame: pd.DataFrame, columns: Sequence[str]) -> list
     for c in columns:  # exact names first, left to right
         if guesses[c].field:
             continue
-        key = normalise(c)
-        found = names.get(key)
-        if found and found not in taken:
+        # "nps / 推荐值 (0–10)": a bilingual header (the survey template's) is known by either half
+        keys = [normalise(c), *(normalise(part) for part in str(c).split(" / ") if " / " in str(c))]
+        found = next((names[k] for k in keys if k in names and names[k] not in taken), None)
+        if found:
             guesses[c] = ColumnGuess(c, found, 0.95, "header")
             taken.add(found)
     for c in columns:  # a known name inside a longer header: "Amount (USD)", "商机金额(元)"
