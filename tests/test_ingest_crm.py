@@ -152,3 +152,22 @@ def test_salesforce_field_history():
     assert events == [("stage", "Prospecting", "Qualification"), ("amount", "14000", "15000"),
                       ("expected_close", "2025-05-15", "2025-06-15")]
     assert result.report.summary().set_index("source").loc["fieldhistory.csv", "balanced"]
+
+
+def test_old_excel_xls_workbook():
+    import io
+
+    import xlwt
+
+    book = xlwt.Workbook()
+    for name, rows in cf.zoho().sheets.items():
+        sheet = book.add_sheet(name)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                sheet.write(r, c, value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    result = ingest.analyse([("zoho.xls", buffer.getvalue())], options=ingest.Options(today=date(2025, 11, 25)))
+    conn = ingest.to_database(result)
+    assert dict(conn.execute("SELECT status, count(*) FROM deals GROUP BY 1").fetchall()) == {"won": 8, "lost": 6, "open": 10}
+    assert conn.execute("SELECT sum(amount) FROM deals WHERE status = 'won'").fetchone() == (36_000,)
