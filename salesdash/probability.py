@@ -39,7 +39,18 @@ def weighted_pipeline(conn: db.Connection, f: Filters) -> pd.DataFrame:
     A deal in a stage the stages table does not know gets p = 0 and source 'unknown_stage'.
     """
     deals = db.query(conn, f.apply(db.sql_text("open_pipeline")), f.params())
-    probs = stage_win_probabilities(conn, f)[["stage", *SEGMENT, "probability", "source"]]
+    return apply_probabilities(deals, stage_win_probabilities(conn, f))
+
+
+def apply_probabilities(deals: pd.DataFrame, probabilities: pd.DataFrame) -> pd.DataFrame:
+    """Weigh open deals (columns stage, customer_type, channel, amount, default_probability, …) with
+    `stage_win_probabilities` output; adds p_learned, source, weighted_learned, weighted_default.
+
+    The one place the weighting rule lives: weighted_pipeline uses it on today's pipeline, the
+    forecast backtest on a pipeline rebuilt as it stood on a past day (with probabilities learned
+    only from deals closed before that day).
+    """
+    probs = probabilities[["stage", *SEGMENT, "probability", "source"]]
     merged = deals.merge(probs, on=["stage", *SEGMENT], how="left")
     # a segment with no closed history at all has no row: it falls back to the stage default
     no_row = merged["probability"].isna()

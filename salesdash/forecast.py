@@ -1,0 +1,343 @@
+"""Forecast: will the period land — category roll-up, weighted pipeline, simulation, against the target.
+
+A forecast period is a calendar month or quarter: the current one (holding the dataset's as-of date) or
+one of the next ones. Its deals are the open deals whose expected close falls inside it (DESIGN.md
+forecast categories); what is already won counts in full. Every method starts from the same won-to-date
+and the same deals, so their figures differ only by how they weigh the open pipeline:
+
+    commit            won + Σ commit deals                         (category roll-up, as the reps call it)
+    best_case         won + Σ commit and best-case deals
+    weighted_naive    won + Σ amount x stage default probability
+    weighted_learned  won + Σ amount x learned probability         (salesdash.probability)
+    simulation_p50    won + median of the Monte Carlo              (salesdash.simulation)
+    time_series       the won-value trend carried forward          (salesdash.timeseries)
+
+How far to trust each is measured in salesdash.backtest; the page's headline uses the best one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from salesdash import db, simulation
+from salesdash.filters import Filters, add_months, quarter_start
+from salesdash.probability import weighted_pipeline
+from salesdash.stalled import open_deal_health
+
+METRICS = ("forecast_rollup", "forecast_target", "forecast_gap", "forecast_method", "commit_at_risk")
+
+PERIOD_KINDS = ("quarter", "month")
+CATEGORIES = ("commit", "best_case", "pipeline")  # roll-up order after closed won; 'omitted' never counts
+ROLLUP_LEVELS = ("closed_won", "commit", "best_case", "pipeline")
+METHODS = ("commit", "best_case", "weighted_naive", "weighted_learned", "simulation_p50", "time_series")
+DEFAULT_METHOD = "weighted_learned"  # trusted when no backtest can say otherwise (DESIGN.md weighted pipeline)
+BREAKDOWNS = ("team", "rep_id", "customer_type", "channel")
+TOP_DRIVERS = 15
+
+
+# --- periods -------------------------------------------------------------------------------------------
+
+
+def period_bounds(as_of: date, kind: str, offset: int = 0) -> tuple[date, date]:
+    """First and last day of the month or quarter holding `as_of`, or `offset` periods after it."""
+    if kind == "month":
+        start = add_months(date(as_of.year, as_of.month, 1), offset)
+        return start, add_months(start, 1) - timedelta(days=1)
+    if kind == "quarter":
+        start = add_months(quarter_start(as_of), 3 * offset)
+        return start, add_months(start, 3) - timedelta(days=1)
+    raise ValueError(f"unknown period kind {kind!r}")
+
+
+def for_period(f: Filters, start: date, end: date) -> Filters:
+    """The filters with the forecast period as their dates (segment choices and as-of kept), so cached
+    results do not depend on the sidebar's date range, which the Forecast page does not use."""
+    return replace(f, date_from=start, date_to=end, preset="custom")
+
+
+def segment_only(f: Filters) -> Filters:
+    """The filters without any dates but the as-of: the key for what depends on the segment alone."""
+    return replace(f, date_from=f.as_of, date_to=f.as_of, preset="custom")
+
+
+def _period_params(f: Filters, start: date, end: date) -> dict[str, Any]:
+    return f.params() | {"period_start": start, "period_end": end}
+
+
+# --- the deals of a period -----------------------------------------------------------------------------
+
+
+def normalise_category(values: pd.Series) -> pd.Series:
+    """'Best Case' / 'best case' / 'best_case' -> best_case; unknown or missing -> pipeline."""
+    text = values.astype("string").str.strip().str.lower().str.replace(" ", "_", regex=False)
+    known = text.isin([*CATEGORIES, "omitted"]).fillna(False).astype(bool)
+    return text.where(known, "pipeline").fillna("pipeline").astype(str)
+
+
+def period_deals(conn: db.Connection, f: Filters, start: date, end: date) -> pd.DataFrame:
+    """The open deals (segment filters, as of f.as_of) whose expected close falls in start..end.
+
+    Columns: deal_id, name, account_name, rep_id, rep_name, team, customer_type, channel, product, stage,
+    amount, expected_close, forecast_category (normalised), default_probability, p_learned, source,
+    weighted_default, weighted_learned, age_in_stage_days, stage_p75_days, last_activity_on,
+    days_since_activity, slow_in_stage, inactive, stalled (salesdash.stalled), pushes (times the close
+    date was pushed later), first_expected_close, overdue (expected close already passed),
+    slipped (pushed or overdue), p_simulated (simulation.win_chances).
+    """
+    f = for_period(f, start, end)
+    pipeline = weighted_pipeline(conn, f)
+    closes = pd.to_datetime(pipeline["expected_close"])
+    deals = pipeline[(closes >= pd.Timestamp(start)) & (closes <= pd.Timestamp(end))]
+    health = open_deal_health(conn, f)[
+        ["deal_id", "age_in_stage_days", "stage_p75_days", "last_activity_on", "days_since_activity",
+         "slow_in_stage", "inactive", "stalled"]
+    ]  # fmt: skip
+    slips = db.query(conn, f.apply(db.sql_text("forecast_slips")), _period_params(f, start, end))
+    out = deals.merge(health, on="deal_id", how="left").merge(slips, on="deal_id", how="left")
+    out["forecast_category"] = normalise_category(out["forecast_category"])
+    out["pushes"] = out["pushes"].fillna(0).astype(int)
+    for flag in ("slow_in_stage", "inactive", "stalled"):
+        out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
+    out["overdue"] = (pd.to_datetime(out["expected_close"]) < pd.Timestamp(f.as_of)).to_numpy()
+    out["slipped"] = (out["pushes"] > 0) | out["overdue"]
+    factors = simulation.stage_age_factors(conn, f.as_of)
+    out["p_simulated"] = simulation.win_chances(out, factors)
+    return out.reset_index(drop=True)
+
+
+def won_groups(conn: db.Connection, f: Filters, start: date, end: date) -> pd.DataFrame:
+    """Won so far in the period per team, rep, customer type and channel: team, rep_id, rep_name,
+    customer_type, channel, won_count, won_value (nothing yet for a period that has not started)."""
+    return db.query(conn, f.apply(db.sql_text("forecast_won")), _period_params(f, start, end))
+
+
+def quota_by_rep(conn: db.Connection, f: Filters, start: date, end: date) -> pd.DataFrame:
+    """The period's quota of each filtered rep (prorated by overlapping days): rep_id, rep_name, team, quota.
+
+    Only the team, rep and region filters narrow it: a quota belongs to a rep, not to a channel.
+    """
+    return db.query(conn, f.apply(db.sql_text("forecast_quota")), _period_params(f, start, end))
+
+
+# --- the methods ---------------------------------------------------------------------------------------
+
+
+def rollup(won_to_date: float, deals: pd.DataFrame) -> pd.DataFrame:
+    """Closed won -> + Commit -> + Best case -> + Pipeline: columns level, added, total, deals.
+
+    `deals` needs forecast_category (normalised) and amount; omitted deals never count.
+    """
+    amount = deals["amount"].fillna(0.0)
+    rows = [{"level": "closed_won", "added": won_to_date, "deals": math.nan}]
+    for category in CATEGORIES:
+        mine = deals["forecast_category"] == category
+        rows.append({"level": category, "added": float(amount[mine].sum()), "deals": float(mine.sum())})
+    out = pd.DataFrame(rows)
+    out["total"] = out["added"].cumsum()
+    return out[["level", "added", "total", "deals"]]
+
+
+def pipeline_methods(
+    won_to_date: float, deals: pd.DataFrame, runs: int = simulation.RUNS, seed: int = simulation.SEED
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Every pipeline method's forecast for one period, and the simulated period totals.
+
+    `deals` needs amount, forecast_category, weighted_default, weighted_learned, p_simulated.
+    Columns: method, forecast, low, high (low/high: the simulation's P10/P90; NaN for the others).
+    The backtest calls this very function on a rebuilt past pipeline, so what it measures is what the
+    page shows.
+    """
+    levels = rollup(won_to_date, deals).set_index("level")["total"]
+    outcomes = won_to_date + simulation.simulate_runs(deals["amount"], deals["p_simulated"], runs, seed)
+    sim = simulation.summarize(outcomes)
+    rows = [
+        ("commit", levels["commit"], math.nan, math.nan),
+        ("best_case", levels["best_case"], math.nan, math.nan),
+        ("weighted_naive", won_to_date + float(deals["weighted_default"].sum()), math.nan, math.nan),
+        ("weighted_learned", won_to_date + float(deals["weighted_learned"].sum()), math.nan, math.nan),
+        ("simulation_p50", sim["p50"], sim["p10"], sim["p90"]),
+    ]
+    return pd.DataFrame(rows, columns=["method", "forecast", "low", "high"]), outcomes
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """Everything the Forecast page shows about one period that does not depend on the typed target."""
+
+    start: date
+    end: date
+    as_of: date
+    deals: pd.DataFrame  # period_deals
+    won: pd.DataFrame  # won_groups
+    quota: pd.DataFrame  # quota_by_rep
+    won_to_date: float
+    quota_total: float  # NaN when the dataset has no quota for these reps and dates
+    rollup: pd.DataFrame
+    methods: pd.DataFrame  # pipeline_methods (time_series is added by with_time_series)
+    outcomes: np.ndarray  # simulated period totals, won to date included
+
+    @property
+    def has_categories(self) -> bool:
+        """False when no deal carries a forecast category other than the default pipeline."""
+        return bool((self.deals["forecast_category"] != "pipeline").any())
+
+
+def outlook(
+    conn: db.Connection, f: Filters, start: date, end: date, runs: int = simulation.RUNS, seed: int = simulation.SEED
+) -> Outlook:
+    """One period's deals, won to date, quota, roll-up, pipeline methods and simulation."""
+    deals = period_deals(conn, f, start, end)
+    won = won_groups(conn, f, start, end)
+    quota = quota_by_rep(conn, f, start, end)
+    won_to_date = float(won["won_value"].sum())
+    methods, outcomes = pipeline_methods(won_to_date, deals, runs, seed)
+    total_quota = float(quota["quota"].sum()) if len(quota) else math.nan
+    return Outlook(
+        start=start, end=end, as_of=f.as_of, deals=deals, won=won, quota=quota, won_to_date=won_to_date,
+        quota_total=total_quota, rollup=rollup(won_to_date, deals), methods=methods, outcomes=outcomes,
+    )  # fmt: skip
+
+
+def simulate_period(
+    conn: db.Connection,
+    f: Filters,
+    period_start: date,
+    period_end: date,
+    runs: int = simulation.RUNS,
+    seed: int = simulation.SEED,
+    target: float | None = None,
+) -> dict[str, float]:
+    """The simulated won value of a period (won so far + open deals closing in it), for other pages.
+
+    Keys: p10, p50, p90, mean, p_target (NaN without a target), won_to_date, open_deals, open_value.
+    """
+    deals = period_deals(conn, f, period_start, period_end)
+    won_to_date = float(won_groups(conn, f, period_start, period_end)["won_value"].sum())
+    outcomes = won_to_date + simulation.simulate_runs(deals["amount"], deals["p_simulated"], runs, seed)
+    return simulation.summarize(outcomes, target) | {
+        "won_to_date": won_to_date,
+        "open_deals": float(len(deals)),
+        "open_value": float(deals["amount"].fillna(0.0).sum()),
+    }
+
+
+def with_time_series(methods: pd.DataFrame, time_series: dict[str, float]) -> pd.DataFrame:
+    """The methods table with the time-series forecast (mean, low, high) as its last row."""
+    row = pd.DataFrame(
+        [{"method": "time_series", "forecast": time_series["mean"], "low": time_series["low"], "high": time_series["high"]}]
+    )
+    return pd.concat([methods, row], ignore_index=True)
+
+
+# --- against the target --------------------------------------------------------------------------------
+
+
+def headline(view: Outlook, methods: pd.DataFrame, trusted: str, target: float | None) -> dict[str, float | str]:
+    """The figures the page leads with: the trusted method's forecast and range, the target, the gap
+    (target − forecast; negative = ahead), the share of the target already won and the chance of
+    reaching it (simulation)."""
+    row = methods.set_index("method").loc[trusted]
+    good_target = target is not None and target > 0
+    forecast = float(row["forecast"])
+    return {
+        "method": trusted,
+        "forecast": forecast,
+        "low": float(row["low"]),
+        "high": float(row["high"]),
+        "target": float(target) if good_target else math.nan,  # type: ignore[arg-type]
+        "gap": float(target) - forecast if good_target else math.nan,  # type: ignore[arg-type]
+        "won_to_date": view.won_to_date,
+        "attained": view.won_to_date / float(target) if good_target else math.nan,  # type: ignore[arg-type]
+        "p_target": simulation.chance_of_target(view.outcomes, target),
+    }
+
+
+def rollup_against_target(view: Outlook, target: float | None) -> pd.DataFrame:
+    """The roll-up with the gap at each level: level, added, total, deals, gap (target − total)."""
+    out = view.rollup.copy()
+    out["gap"] = (float(target) - out["total"]) if target is not None and target > 0 else math.nan
+    return out
+
+
+# --- breakdown and drivers -----------------------------------------------------------------------------
+
+
+def breakdown(view: Outlook, by: str) -> pd.DataFrame:
+    """The period's forecast per team, rep, customer type or channel (by = a BREAKDOWNS column).
+
+    Columns: group, label, won, commit, best_case, pipeline (each category's open value), weighted_naive,
+    weighted_learned (won + weighted open value: expected values, which add up to the total), quota and
+    gap (quota − weighted_learned; team and rep only, NaN otherwise), deals (open deals in the period).
+    """
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    deals, won = view.deals, view.won
+    key = by
+    open_by = deals.assign(_amount=deals["amount"].fillna(0.0))
+    parts = [
+        won.groupby(key, dropna=False)["won_value"].sum().rename("won"),
+        *(
+            open_by[open_by["forecast_category"] == c].groupby(key, dropna=False)["_amount"].sum().rename(c)
+            for c in CATEGORIES
+        ),
+        open_by.groupby(key, dropna=False)["weighted_default"].sum().rename("open_naive"),
+        open_by.groupby(key, dropna=False)["weighted_learned"].sum().rename("open_learned"),
+        open_by.groupby(key, dropna=False)["deal_id"].count().rename("deals"),
+    ]
+    out = pd.concat(parts, axis=1).fillna(0.0)
+    out["weighted_naive"] = out["won"] + out.pop("open_naive")
+    out["weighted_learned"] = out["won"] + out.pop("open_learned")
+    if by in ("team", "rep_id") and len(view.quota):
+        quota = view.quota.groupby(by, dropna=False)["quota"].sum()
+        out = out.join(quota, how="outer")
+        out[[c for c in out.columns if c != "quota"]] = out[[c for c in out.columns if c != "quota"]].fillna(0.0)
+        out["gap"] = out["quota"] - out["weighted_learned"]
+    else:
+        out["quota"] = math.nan
+        out["gap"] = math.nan
+    out = out.reset_index(names="group")
+    out["label"] = out["group"]
+    if by == "rep_id":
+        names = _rep_names(view)
+        out["label"] = out["group"].map(lambda r: names.get(r, r))
+    columns = ["group", "label", "won", *CATEGORIES, "weighted_naive", "weighted_learned", "quota", "gap", "deals"]
+    return out[columns].sort_values("weighted_learned", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _rep_names(view: Outlook) -> dict[Any, Any]:
+    names: dict[Any, Any] = {}
+    for frame in (view.quota, view.won, view.deals):
+        if len(frame):
+            names.update(dict(zip(frame["rep_id"], frame["rep_name"], strict=False)))
+    return names
+
+
+DRIVER_COLUMNS = [
+    "deal_id", "name", "account_name", "rep_name", "team", "stage", "forecast_category", "amount",
+    "p_learned", "weighted_learned", "expected_close", "first_expected_close", "pushes",
+    "age_in_stage_days", "days_since_activity", "stalled", "slipped", "inactive",
+]  # fmt: skip
+
+
+def largest_contributions(view: Outlook, limit: int = TOP_DRIVERS) -> pd.DataFrame:
+    """The open deals that carry the most weighted value (amount x learned probability), largest first."""
+    deals = view.deals.sort_values(["weighted_learned", "deal_id"], ascending=[False, True], kind="stable")
+    out = deals.head(limit)[DRIVER_COLUMNS].reset_index(drop=True)
+    total = float(view.deals["weighted_learned"].sum())
+    out["share"] = out["weighted_learned"] / total if total > 0 else math.nan
+    return out
+
+
+def commit_at_risk(view: Outlook) -> pd.DataFrame:
+    """Commit deals of the period that are stalled (salesdash.stalled), slipped (close date pushed later, or
+    already passed) or without recent activity, largest first. Columns: DRIVER_COLUMNS."""
+    deals = view.deals
+    risky = (deals["forecast_category"] == "commit") & (deals["stalled"] | deals["slipped"] | deals["inactive"])
+    out = deals[risky].sort_values(["amount", "deal_id"], ascending=[False, True], kind="stable")
+    return out[DRIVER_COLUMNS].reset_index(drop=True)
