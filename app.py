@@ -9,6 +9,7 @@ st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", la
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/forecast.py", title=t("forecast.page_title"), icon=":material/query_stats:"),
 ]
 page = st.navigation(pages)
 

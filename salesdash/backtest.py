@@ -169,3 +169,12 @@ def accuracy(results: pd.DataFrame) -> pd.DataFrame:
     if scored.any():
         out.loc[out.loc[scored, "wape"].idxmin(), "trusted"] = True
     return out
+
+
+def scorecard(bt: Backtest, methods: pd.DataFrame) -> pd.DataFrame:
+    """The accuracy table beside today's forecast of each method: method, forecast, periods, wape, bias,
+    trusted (methods the backtest could not judge keep NaN scores)."""
+    now = methods[["method", "forecast"]]
+    out = now.merge(bt.accuracy, on="method", how="left")
+    out["trusted"] = out["method"] == bt.trusted
+    return out[["method", "forecast", "periods", "wape", "bias", "trusted"]]

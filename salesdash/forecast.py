@@ -183,6 +183,18 @@ class Outlook:
     outcomes: np.ndarray  # simulated period totals, won to date included
 
     @property
+    def empty(self) -> bool:
+        """Nothing won and nothing open: the filters leave nothing to forecast in this period."""
+        return self.won_to_date == 0 and len(self.deals) == 0
+
+    @property
+    def learned_share(self) -> float:
+        """Share of the open value weighted with learned (not default) probabilities."""
+        amount = self.deals["amount"].fillna(0.0)
+        total = float(amount.sum())
+        return float(amount[self.deals["source"] == "learned"].sum()) / total if total > 0 else math.nan
+
+    @property
     def has_categories(self) -> bool:
         """False when no deal carries a forecast category other than the default pipeline."""
         return bool((self.deals["forecast_category"] != "pipeline").any())
@@ -242,14 +254,17 @@ def headline(view: Outlook, methods: pd.DataFrame, trusted: str, target: float |
     """The figures the page leads with: the trusted method's forecast and range, the target, the gap
     (target − forecast; negative = ahead), the share of the target already won and the chance of
     reaching it (simulation)."""
-    row = methods.set_index("method").loc[trusted]
+    table = methods.set_index("method")
+    row = table.loc[trusted]
+    # the range of the trusted method when it has one, else the simulation's
+    ranged = row if pd.notna(row["low"]) else table.loc["simulation_p50"]
     good_target = target is not None and target > 0
     forecast = float(row["forecast"])
     return {
         "method": trusted,
         "forecast": forecast,
-        "low": float(row["low"]),
-        "high": float(row["high"]),
+        "low": float(ranged["low"]),
+        "high": float(ranged["high"]),
         "target": float(target) if good_target else math.nan,  # type: ignore[arg-type]
         "gap": float(target) - forecast if good_target else math.nan,  # type: ignore[arg-type]
         "won_to_date": view.won_to_date,

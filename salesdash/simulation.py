@@ -119,3 +119,15 @@ def summarize(outcomes: np.ndarray, target: float | None = None) -> dict[str, fl
         "mean": float(np.mean(outcomes)) if len(outcomes) else math.nan,
         "p_target": chance_of_target(outcomes, target),
     }
+
+
+def histogram(outcomes: np.ndarray, bins: int = 40) -> pd.DataFrame:
+    """The simulated totals in equal-width bins: columns left, right, runs, share (of all runs)."""
+    values = np.asarray(outcomes, dtype=float)
+    if len(values) == 0:
+        return pd.DataFrame(columns=["left", "right", "runs", "share"])
+    lo, hi = float(values.min()), float(values.max())
+    if hi <= lo:  # one outcome only (nothing open): one bar
+        hi = lo + max(abs(lo) * 0.01, 1.0)
+    counts, edges = np.histogram(values, bins=bins, range=(lo, hi))
+    return pd.DataFrame({"left": edges[:-1], "right": edges[1:], "runs": counts, "share": counts / len(values)})

@@ -159,6 +159,7 @@ class SeriesForecast:
     frame: pd.DataFrame  # bucket, won_value (NaN ahead), forecast, lo80, hi80, lo95, hi95, partial
     model: str | None  # None: too little history to forecast
     period: dict[str, float]  # mean, low (P10), high (P90) of the period total; NaN without a model
+    history: int  # complete buckets the model learned from (0 without a model)
 
 
 def series_forecast(
@@ -202,7 +203,10 @@ def series_forecast(
     for _ in range(CHART_HISTORY[grain]):
         keep_from = bucket_start(keep_from - timedelta(days=1), grain)
     frame = frame[frame["bucket"] >= keep_from].sort_values("bucket").reset_index(drop=True)
-    return SeriesForecast(grain=grain, frame=frame, model=model.model if model else None, period=period)
+    return SeriesForecast(
+        grain=grain, frame=frame, model=model.model if model else None, period=period,
+        history=model.history if model else 0,
+    )  # fmt: skip
 
 
 def _won_between(series: pd.DataFrame, grain: str, start: date, end: date) -> float:
@@ -213,23 +217,22 @@ def _won_between(series: pd.DataFrame, grain: str, start: date, end: date) -> fl
 
 
 def target_line(
-    conn: db.Connection, f: Filters, grain: str, buckets: list[date], start: date, end: date, target: float | None
+    conn: db.Connection, f: Filters, grain: str, first: date, last: date, start: date, end: date, typed: float | None
 ) -> pd.DataFrame:
-    """The target per bucket: bucket, target. From the filtered reps' quotas, each spread evenly over its
-    days; with no quota, a typed target spread evenly over the period's days (other buckets NaN)."""
-    if not buckets:
-        return pd.DataFrame({"bucket": [], "target": []})
-    params = f.params() | {"grain": grain, "series_from": min(buckets), "series_to": max(buckets)}
-    quota = db.query(conn, f.apply(db.sql_text("quota_series")), params)
-    quota["bucket"] = pd.to_datetime(quota["bucket"]).dt.date
-    has_quota = quota["quota"].notna().any()
-    if has_quota and target is None:
+    """The target per bucket from `first` to `last`: bucket, target. Without a typed target, the filtered
+    reps' quotas, each spread evenly over its days (NaN where no quota); with one, the typed target spread
+    evenly over the period's days (NaN outside the period)."""
+    if typed is None:
+        params = f.params() | {"grain": grain, "series_from": first, "series_to": last}
+        quota = db.query(conn, f.apply(db.sql_text("quota_series")), params)
+        quota["bucket"] = pd.to_datetime(quota["bucket"]).dt.date
         return quota.rename(columns={"quota": "target"})
     days = (end - start).days + 1
     rows = []
-    for b in buckets:
-        lo, hi = max(b, start), min(bucket_end(b, grain), end)
+    bucket = bucket_start(first, grain)
+    while bucket <= last:
+        lo, hi = max(bucket, start), min(bucket_end(bucket, grain), end)
         inside = max((hi - lo).days + 1, 0)
-        value = float(target) * inside / days if target and inside else math.nan
-        rows.append({"bucket": b, "target": value})
-    return pd.DataFrame(rows)
+        rows.append({"bucket": bucket, "target": float(typed) * inside / days if inside else math.nan})
+        bucket = next_bucket(bucket, grain)
+    return pd.DataFrame(rows, columns=["bucket", "target"])

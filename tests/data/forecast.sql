@@ -1,5 +1,7 @@
 -- forecast: a company as of 2025-06-15 (mid Q2) small enough to work every forecast figure out by hand.
 -- Expected numbers are in tests/test_forecast.py and tests/test_backtest.py.
+INSERT INTO dataset_info VALUES ('as_of', '2025-06-15');
+
 INSERT INTO stages VALUES
     ('Lead identification', 1, 'open', 0.10, 0.60),
     ('Qualification',       2, 'open', 0.20, 0.65),

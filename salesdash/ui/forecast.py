@@ -1,0 +1,130 @@
+"""Forecast page widgets: the period picker, the target input, the headline cards and labelled tables."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from salesdash import fmt, forecast
+from salesdash.charts.forecast import period_label
+from salesdash.filters import Filters
+from salesdash.ui.core import currency, lang, t, tl
+
+
+def period_picker(as_of: date) -> tuple[str, date, date]:
+    """Month or quarter, and the current one or one of the next two: (kind, start, end)."""
+    left, right, _ = st.columns([1, 2, 3])
+    with left:
+        kind = st.segmented_control(
+            t("forecast.period_kind"),
+            options=list(forecast.PERIOD_KINDS),
+            format_func=lambda k: t(f"forecast.kind.{k}"),
+            default="quarter",
+            key="fc_kind",
+        ) or "quarter"
+    labels = {o: period_label(forecast.period_bounds(as_of, kind, o)[0], kind, lang()) for o in range(3)}
+    with right:
+        offset = st.selectbox(
+            t("forecast.which_period"),
+            options=[0, 1, 2],
+            format_func=lambda o: t(f"forecast.offset_{o}", label=labels[o]),
+            key="fc_offset",
+        )
+    start, end = forecast.period_bounds(as_of, kind, int(offset or 0))
+    return kind, start, end
+
+
+def target_input(quota_total: float, f: Filters, start: date) -> tuple[float | None, bool]:
+    """The target: the quota of the selected reps unless another figure is typed. Returns (target, typed).
+
+    The widget is keyed by period and segment, so each keeps its own typed figure and starts at its quota.
+    """
+    has_quota = not math.isnan(quota_total) and quota_total > 0
+    key = f"fc_target_{start.isoformat()}_{abs(hash(forecast.segment_only(f))) % 10**8}"
+    money = fmt.money(quota_total, lang(), currency()) if has_quota else fmt.DASH
+    value = st.number_input(
+        t("forecast.target_input"),
+        min_value=0.0,
+        value=float(round(quota_total)) if has_quota else 0.0,
+        step=1000.0,
+        format="%.0f",
+        key=key,
+        help=t("forecast.target_help_quota", value=money) if has_quota else t("forecast.target_help_typed"),
+    )
+    target = float(value) if value and value > 0 else None
+    typed = target is not None and (not has_quota or abs(target - round(quota_total)) > 0.5)
+    return target, typed
+
+
+def headline_cards(head: dict[str, Any], method_label: str, small_sample: bool) -> None:
+    """Forecast (trusted method), target, gap, chance of reaching it, won so far, likely range."""
+    language, cur = lang(), currency()
+    cards = st.columns(6)
+    gap = head["gap"]
+    gap_text = fmt.money(gap, language, cur)
+    if not math.isnan(gap) and gap < 0:
+        gap_text = t("forecast.gap_ahead", value=fmt.money(-gap, language, cur))
+    chance = fmt.pct(head["p_target"], language, 0)
+    if small_sample and chance != fmt.DASH:
+        chance += " ⚠"
+    entries = [
+        ("forecast", fmt.money(head["forecast"], language, cur), None, t("forecast.card.forecast", method=method_label)),
+        ("target", fmt.money(head["target"], language, cur), None, None),
+        ("gap", gap_text, None, None),
+        ("p_target", chance, None, None),
+        ("won", fmt.money(head["won_to_date"], language, cur), _attained(head["attained"], language), None),
+        ("range", t("forecast.range_value", low=fmt.money(head["low"], language, cur),
+                    high=fmt.money(head["high"], language, cur)), None, None),
+    ]  # fmt: skip
+    for col, (key, value, delta, label) in zip(cards, entries, strict=True):
+        help_text = t(f"forecast.card_help.{key}")
+        if key == "p_target" and small_sample:
+            help_text += "\n\n" + t("core.small_sample", n=head.get("open_deals", 0))
+        col.metric(label or t(f"forecast.card.{key}"), value, delta=delta, delta_color="off", help=help_text, border=True)
+
+
+def _attained(share: float, language: str) -> str | None:
+    return None if math.isnan(share) else fmt.pct(share, language, 0)
+
+
+def with_labels(df: pd.DataFrame) -> pd.DataFrame:
+    """Stage and forecast category in the user's language (for tables)."""
+    out = df.copy()
+    if "stage" in out:
+        out["stage"] = out["stage"].map(lambda s: tl("stage", s))
+    if "forecast_category" in out:
+        out["forecast_category"] = out["forecast_category"].map(lambda c: t(f"forecast.category.{c}"))
+    if "team" in out:
+        out["team"] = out["team"].map(lambda v: tl("team", v))
+    return out
+
+
+def group_labels(df: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The breakdown's group column in the user's language (reps by name)."""
+    out = df.copy()
+    kinds = {"team": "team", "customer_type": "customer_type", "channel": "channel"}
+    if by in kinds:
+        out["label"] = out["group"].map(lambda v: tl(kinds[by], v))
+    return out
+
+
+def method_names(df: pd.DataFrame, trusted: str) -> pd.DataFrame:
+    out = df.copy()
+    out["method"] = out["method"].map(lambda m: t(f"forecast.method.{m}") + (" ★" if m == trusted else ""))
+    return out
+
+
+def money_columns(columns: dict[str, str], money: list[str], pct: list[str] | None = None) -> dict[str, Any]:
+    """st.dataframe column_config for translated headers: money with thousands separators, shares as %."""
+    config: dict[str, Any] = {}
+    for col in money:
+        if col in columns:
+            config[t(columns[col])] = st.column_config.NumberColumn(format="localized")
+    for col in pct or []:
+        if col in columns:
+            config[t(columns[col])] = st.column_config.NumberColumn(format="percent")
+    return config
