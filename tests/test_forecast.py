@@ -146,6 +146,10 @@ def test_drivers(view):
     assert list(risk.index) == ["O5"]
     assert risk.loc["O5", "pushes"] == 1 and risk.loc["O5", "slipped"] and risk.loc["O5", "inactive"]
     assert str(risk.loc["O5", "first_expected_close"]) == "2025-04-30"
+    # O2 (best case) was first promised for Mar 31 and pushed into Q2: slipped, though not overdue
+    o2 = view.deals.set_index("deal_id").loc["O2"]
+    assert o2["slipped"] and not o2["overdue"] and o2["pushes"] == 1
+    assert not view.deals.set_index("deal_id").loc["O1", "slipped"]
 
 
 def test_next_period(conn):

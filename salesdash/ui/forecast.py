@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesdash import fmt, forecast
+from salesdash import export, fmt, forecast
 from salesdash.charts.forecast import period_label
 from salesdash.filters import Filters
 from salesdash.ui.core import currency, lang, t, tl
@@ -128,3 +128,28 @@ def money_columns(columns: dict[str, str], money: list[str], pct: list[str] | No
         if col in columns:
             config[t(columns[col])] = st.column_config.NumberColumn(format="percent")
     return config
+
+
+def table(df: pd.DataFrame, columns: dict[str, str], name: str, **kwargs: Any) -> None:
+    """ui.table, but the CSV / Excel files are made when a button is clicked, not on every run: the
+    commit-at-risk list of a large company runs to thousands of rows, and an Excel file of it takes
+    seconds to write."""
+    shown = df[list(columns)].rename(columns={c: t(k) for c, k in columns.items()})
+    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
+    left, right, _ = st.columns([1, 1, 6])
+    left.download_button(
+        t("core.download_csv"),
+        data=lambda: export.to_csv_bytes(shown),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{name}",
+        icon=":material/download:",
+    )
+    right.download_button(
+        t("core.download_xlsx"),
+        data=lambda: export.to_xlsx_bytes({name: shown}),
+        file_name=f"{name}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{name}",
+        icon=":material/download:",
+    )

@@ -60,6 +60,7 @@ INSERT INTO deals VALUES
 --   O1 sat in Qualification since Mar 20 (12 days), worth 300 (raised to 400 on May 15), category pipeline
 --      (commit since Jun 1);
 --   O5 sat in Needs analysis since Mar 15, expected to close Apr 30 (pushed to May 31 on May 20);
+--   O2 was expected Jun 25 (pushed there on Mar 25 from Mar 31: it slipped into Q2 from Q1);
 --   W1 sat in Quote & negotiation since Mar 1 (won Apr 10).
 INSERT INTO deal_events VALUES
     ('O1', '2025-03-10 09:00', 'stage', NULL, 'Lead identification'),
@@ -71,6 +72,7 @@ INSERT INTO deal_events VALUES
     ('O5', '2025-03-01 09:00', 'stage', NULL, 'Lead identification'),
     ('O5', '2025-03-15 09:00', 'stage', 'Lead identification', 'Needs analysis'),
     ('O5', '2025-05-20 09:00', 'expected_close', '2025-04-30', '2025-05-31'),
+    ('O2', '2025-03-25 09:00', 'expected_close', '2025-03-31', '2025-06-25'),
     ('W1', '2025-02-01 09:00', 'stage', NULL, 'Lead identification'),
     ('W1', '2025-03-01 09:00', 'stage', 'Lead identification', 'Quote & negotiation'),
     ('W1', '2025-04-10 09:00', 'stage', 'Quote & negotiation', 'Won'),
