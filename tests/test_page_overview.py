@@ -97,3 +97,11 @@ def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
     assert not at.exception
     assert target.exists() and not list(target.parent.glob("*.tmp"))
     assert len(at.metric) == 10
+
+
+def test_kpi_table_is_shown_with_downloads():
+    at = run_app(query=Q2)
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["Metric", "This period", "Previous period", "Change", "Sample (n)"]
+    assert frame.set_index("Metric").loc["Won value", "This period"] == 1000
+    assert len(at.get("download_button")) == 2
