@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import db, overview  # noqa: E402
+from salesdash import db, forecast, overview, timeseries  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -46,12 +46,23 @@ class PageBench:
     query: tuple[tuple[str, str], ...] = ()
 
 
+def forecast_view(conn: db.Connection, f: Filters) -> Any:
+    """The Forecast page's data for the current quarter: what the dataset's history teaches (cached once per
+    dataset on the page, counted here anyway), the period's outlook with its 5,000-run simulation, and the
+    monthly ETS forecast. The backtest (cached per dataset) is not part of it."""
+    start, end = forecast.period_bounds(f.as_of, "quarter")
+    pf = forecast.for_period(f, start, end)
+    learned = forecast.learn(conn, f.as_of)
+    return forecast.outlook(conn, pf, start, end, learned), timeseries.series_forecast(conn, pf, "month", start, end)
+
+
 # Each page registers here: the data functions its view calls with the default filters.
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
     ),
+    "forecast": PageBench(file="pages/forecast.py", work=(forecast_view,)),
 }
 
 

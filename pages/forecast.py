@@ -10,7 +10,7 @@ from salesdash.ui.core import currency
 
 f = current_filters()
 st.title(t("forecast.title"))
-kind, start, end = ui.period_picker(f.as_of)
+kind, start, end, target_slot = ui.controls(f.as_of)
 pf = forecast.for_period(f, start, end)
 learned = data(forecast.learn, f.as_of)  # once per dataset
 view = data(forecast.outlook, pf, start, end, learned)
@@ -30,11 +30,12 @@ if view.empty:
     st.warning(t("forecast.nothing_open"), icon=":material/filter_alt_off:")
     st.stop()
 
-target, typed = ui.target_input(view.quota_total, f, start)
+with target_slot:
+    target, typed = ui.target_input(view.quota_total, f, start)
 if target is None:
     missing_note("forecast.no_quota")
 methods = forecast.with_time_series(view.methods, series.period)
-head = forecast.headline(view, methods, bt.trusted, target) | {"open_deals": len(view.deals)}
+head = forecast.headline(view, methods, bt.trusted, target, series.outcomes) | {"open_deals": len(view.deals)}
 ui.headline_cards(head, t(f"forecast.method.{bt.trusted}"), small_sample=len(view.deals) < 30)
 
 # --- roll-up, methods and the simulation ---------------------------------------------------------------
@@ -56,6 +57,15 @@ with right:
         ),
         width="stretch",
         key="fc_simulation",
+    )
+    st.caption(
+        t(
+            "forecast.simulation_chance",
+            chance=fmt.pct(summary["p_target"], lang(), 0),
+            p10=fmt.money(summary["p10"], lang(), currency()),
+            p50=fmt.money(summary["p50"], lang(), currency()),
+            p90=fmt.money(summary["p90"], lang(), currency()),
+        )
     )
 
 # --- won value over time -------------------------------------------------------------------------------
@@ -111,10 +121,7 @@ if bt.ok:
             "periods": "forecast.col.periods",
         }
         ui.table(
-            ui.method_names(score, bt.trusted),
-            columns,
-            "forecast_accuracy",
-            column_config=ui.money_columns(columns, ["forecast"], ["wape", "bias"]),
+            ui.method_names(score, bt.trusted), columns, "forecast_accuracy", money=("forecast",), shares=("wape", "bias")
         )
     st.caption(t("forecast.accuracy_caption", n=bt.periods, kind=kind_word))
 elif bt.status == "no_stage_history":
@@ -148,12 +155,7 @@ group_columns = {
     "gap": "forecast.col.gap",
     "deals": "forecast.col.deals",
 }
-ui.table(
-    groups,
-    group_columns,
-    f"forecast_by_{by}",
-    column_config=ui.money_columns(group_columns, [c for c in group_columns if c not in ("label", "deals")]),
-)
+ui.table(groups, group_columns, f"forecast_by_{by}", money=tuple(c for c in group_columns if c not in ("label", "deals")))
 st.caption(t("forecast.breakdown_caption"))
 
 # --- drivers -------------------------------------------------------------------------------------------
@@ -176,9 +178,9 @@ deal_columns = {
     "inactive": "forecast.col.inactive",
     "deal_id": "forecast.col.deal_id",
 }
-config = ui.money_columns(deal_columns, ["amount", "weighted_learned"], ["p_learned"])
+money, shares = ("amount", "weighted_learned"), ("p_learned",)
 st.markdown(f"**{t('forecast.top_header')}**")
-ui.table(ui.with_labels(forecast.largest_contributions(view)), deal_columns, "forecast_top_deals", column_config=config)
+ui.table(ui.with_labels(forecast.largest_contributions(view)), deal_columns, "forecast_top_deals", money, shares)
 st.markdown(f"**{t('forecast.risk_header')}**")
 st.caption(t("forecast.risk_caption"))
 at_risk = forecast.commit_at_risk(view)
@@ -192,6 +194,6 @@ if len(at_risk):
             else [(column, text)]
         )
     }
-    ui.table(ui.with_labels(at_risk), risk_columns, "forecast_commit_at_risk", column_config=config)
+    ui.table(ui.with_labels(at_risk), risk_columns, "forecast_commit_at_risk", money, shares)
 else:
     st.success(t("forecast.no_risk"), icon=":material/check_circle:")

@@ -127,6 +127,8 @@ def period_deals(
     out = deals.merge(health, on="deal_id", how="left").merge(slips, on="deal_id", how="left")
     out["forecast_category"] = normalise_category(out["forecast_category"])
     out["pushes"] = out["pushes"].fillna(0).astype(int)
+    # never changed: the first close date on record is the current one
+    out["first_expected_close"] = out["first_expected_close"].where(out["first_expected_close"].notna(), out["expected_close"])
     for flag in ("slow_in_stage", "inactive", "stalled"):
         out[flag] = out[flag].astype("boolean").fillna(False).astype(bool)
     out["overdue"] = (pd.to_datetime(out["expected_close"]) < pd.Timestamp(f.as_of)).to_numpy()
@@ -287,16 +289,26 @@ def with_time_series(methods: pd.DataFrame, time_series: dict[str, float]) -> pd
 # --- against the target --------------------------------------------------------------------------------
 
 
-def headline(view: Outlook, methods: pd.DataFrame, trusted: str, target: float | None) -> dict[str, float | str]:
+def headline(
+    view: Outlook,
+    methods: pd.DataFrame,
+    trusted: str,
+    target: float | None,
+    series_outcomes: np.ndarray | None = None,
+) -> dict[str, float | str]:
     """The figures the page leads with: the trusted method's forecast and range, the target, the gap
     (target − forecast; negative = ahead), the share of the target already won and the chance of
-    reaching it (simulation)."""
+    reaching it — from the time series' simulated paths when it is the trusted method, else from the
+    Monte Carlo over the deals — so the chance never contradicts the forecast beside it."""
     table = methods.set_index("method")
     row = table.loc[trusted]
     # the range of the trusted method when it has one, else the simulation's
     ranged = row if pd.notna(row["low"]) else table.loc["simulation_p50"]
     good_target = target is not None and target > 0
     forecast = float(row["forecast"])
+    use_series = trusted == "time_series" and series_outcomes is not None and len(series_outcomes) > 0
+    outcomes = series_outcomes if use_series else view.outcomes
+    assert outcomes is not None
     return {
         "method": trusted,
         "forecast": forecast,
@@ -306,7 +318,8 @@ def headline(view: Outlook, methods: pd.DataFrame, trusted: str, target: float |
         "gap": float(target) - forecast if good_target else math.nan,  # type: ignore[arg-type]
         "won_to_date": view.won_to_date,
         "attained": view.won_to_date / float(target) if good_target else math.nan,  # type: ignore[arg-type]
-        "p_target": simulation.chance_of_target(view.outcomes, target),
+        "p_target": simulation.chance_of_target(outcomes, target),
+        "chance_from": "time_series" if outcomes is not view.outcomes else "simulation",
     }
 
 

@@ -166,6 +166,7 @@ class SeriesForecast:
     model: str | None  # None: too little history to forecast
     period: dict[str, float]  # mean, low (P10), high (P90) of the period total; NaN without a model
     history: int  # complete buckets the model learned from (0 without a model)
+    outcomes: np.ndarray  # simulated period totals (won so far included); empty without a model
 
 
 def series_forecast(
@@ -199,6 +200,7 @@ def forecast_series(
     won_in_period = _won_between(series, grain, start, min(end, as_of)) if start <= as_of else 0.0
     frame = series.assign(forecast=math.nan, partial=series["bucket"] > done)
     period = {"mean": math.nan, "low": math.nan, "high": math.nan}
+    totals = np.array([])
     if model is not None and ahead:
         future = predict(model, len(ahead)).assign(bucket=ahead)
         shares = np.array([period_share(b, grain, start, end, as_of) for b in ahead])
@@ -218,7 +220,7 @@ def forecast_series(
     frame = frame[frame["bucket"] >= keep_from].sort_values("bucket").reset_index(drop=True)
     return SeriesForecast(
         grain=grain, frame=frame, model=model.model if model else None, period=period,
-        history=model.history if model else 0,
+        history=model.history if model else 0, outcomes=totals,
     )  # fmt: skip
 
 

@@ -29,18 +29,9 @@ def _t(key: str, lang: str, **values: object) -> str:
     return i18n.t(f"forecast.{key}", lang, **values)
 
 
-def _target_line(fig: go.Figure, target: float | None, lang: str, currency: str | None, vertical: bool = False) -> None:
-    if target is None or not target > 0:
-        return
-    text = _t("target_label", lang, value=fmt.money(target, lang, currency))
-    if vertical:
-        fig.add_vline(x=target, line={"color": TARGET_COLOUR, "dash": "dash", "width": 2})
-        fig.add_annotation(x=target, y=1, yref="paper", text=text, showarrow=False, xanchor="left", yanchor="bottom",
-                           font={"size": 12})  # fmt: skip
-    else:
-        fig.add_hline(y=target, line={"color": TARGET_COLOUR, "dash": "dash", "width": 2})
-        fig.add_annotation(x=1, xref="paper", y=target, text=text, showarrow=False, xanchor="right", yanchor="bottom",
-                           font={"size": 12}, bgcolor="rgba(255,255,255,0.8)")  # fmt: skip
+def _legend_below(fig: go.Figure, y: float = -0.12) -> None:
+    """Legends under the plot: above it they collide with the title once they wrap to two rows."""
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": y, "x": 0, "xanchor": "left"})
 
 
 def rollup_and_methods(
@@ -51,60 +42,69 @@ def rollup_and_methods(
     lang: str,
     currency: str | None,
 ) -> go.Figure:
-    """Left: the category roll-up as steps (closed won, + commit, + best case, + pipeline). Right: each
-    method's forecast, P10–P90 whiskers where it has a range, the trusted one solid. Target dashed."""
-    levels = [_t(f"level.{lv}", lang) for lv in rollup["level"]]
+    """Horizontal bars. Top: the category roll-up as steps (closed won, + commit, + best case, + pipeline),
+    each step starting where the one before ended. Below: each weighing method's forecast, P10–P90 whiskers
+    where it has a range, the trusted one solid and starred. Target dashed."""
+    shown = methods[methods["forecast"].notna() & ~methods["method"].isin(["commit", "best_case"])]
+    level_names = [_t(f"level.{lv}", lang) for lv in rollup["level"]]
+    method_names = [_t(f"method.{m}", lang) + (" ★" if m == trusted else "") for m in shown["method"]]
+    order = [*level_names, *method_names][::-1]  # first row on top
     fig = go.Figure()
     fig.add_bar(
-        x=levels,
-        y=rollup["added"],
+        y=level_names,
+        x=rollup["added"],
         base=(rollup["total"] - rollup["added"]).tolist(),
+        orientation="h",
         marker={"color": [LEVEL_COLOURS[lv] for lv in rollup["level"]]},
         text=[fmt.money(v, lang, currency) for v in rollup["total"]],
         textposition="outside",
         cliponaxis=False,
         customdata=rollup["added"],
-        hovertemplate="%{x}<br>+%{customdata:,.0f} → %{y:,.0f}<extra></extra>",
-        name=_t("rollup_legend", lang),
+        hovertemplate="%{y}<br>+%{customdata:,.0f} → %{x:,.0f}<extra></extra>",
         showlegend=False,
     )
-    shown = methods[methods["forecast"].notna() & ~methods["method"].isin(["commit", "best_case"])]
-    names = [_t(f"method.{m}", lang) + (" ★" if m == trusted else "") for m in shown["method"]]
     low = (shown["forecast"] - shown["low"]).where(shown["low"].notna(), 0.0)
     high = (shown["high"] - shown["forecast"]).where(shown["high"].notna(), 0.0)
     fig.add_bar(
-        x=names,
-        y=shown["forecast"],
+        y=method_names,
+        x=shown["forecast"],
+        orientation="h",
         marker={
             "color": [METHOD_COLOURS[m] for m in shown["method"]],
-            "opacity": [1.0 if m == trusted else 0.55 for m in shown["method"]],
+            "opacity": [1.0 if m == trusted else 0.5 for m in shown["method"]],
             "line": {"color": [TARGET_COLOUR if m == trusted else "rgba(0,0,0,0)" for m in shown["method"]], "width": 2},
         },
-        error_y={"type": "data", "symmetric": False, "array": high.tolist(), "arrayminus": low.tolist(),
-                 "color": "#444", "thickness": 1.5, "width": 6},
+        error_x={"type": "data", "symmetric": False, "array": high.tolist(), "arrayminus": low.tolist(),
+                 "color": "#444", "thickness": 1.5, "width": 5},
         text=[fmt.money(v, lang, currency) for v in shown["forecast"]],
         textposition="inside",
-        insidetextanchor="end",
-        hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>",
+        insidetextanchor="middle",
+        hovertemplate="%{y}<br>%{x:,.0f}<extra></extra>",
         showlegend=False,
     )  # fmt: skip
-    style(fig, _t("rollup_title", lang), height=420)
+    style(fig, _t("rollup_title", lang), height=440)
     top = [*rollup["total"], *shown["forecast"], *shown["high"].fillna(0), target or 0]
-    money_axis(fig, [v * 1.08 for v in top], lang, currency)
-    fig.update_yaxes(title=_t("won_value_axis", lang), rangemode="tozero")
-    fig.update_xaxes(type="category", tickangle=0)
-    # a thin separator between the roll-up and the methods
-    fig.add_vline(x=len(levels) - 0.5, line={"color": "#C9D1D9", "width": 1})
-    _target_line(fig, target, lang, currency)
+    money_axis(fig, [max(top) * 1.12], lang, currency, axis="x")
+    fig.update_xaxes(title=_t("won_value_axis", lang), rangemode="tozero", showgrid=True, gridcolor="#E5E9EE")
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, showgrid=False)
+    # a thin line between the roll-up and the methods
+    fig.add_hline(y=len(method_names) - 0.5, line={"color": "#C9D1D9", "width": 1})
+    if target is not None and target > 0:
+        fig.add_vline(x=target, line={"color": TARGET_COLOUR, "dash": "dash", "width": 2})
+        fig.add_annotation(x=target, y=1, yref="paper", yanchor="bottom", showarrow=False, font={"size": 12},
+                           text=_t("target_label", lang, value=fmt.money(target, lang, currency)))  # fmt: skip
+    fig.update_layout(margin={"t": 70})
     return fig
 
 
 def simulation_histogram(
     bins: pd.DataFrame, summary: dict[str, float], target: float | None, lang: str, currency: str | None, runs: int
 ) -> go.Figure:
-    """Bars of the simulated period totals; bars at or above the target in green; P10/P50/P90 marked."""
+    """Bars of the simulated period totals (bars at or above the target in green); P10 / P50 / P90 and the
+    target as vertical lines named, with their values, in the legend."""
     centres = (bins["left"] + bins["right"]) / 2
-    reach = (bins["left"] >= target) if target and target > 0 else pd.Series(False, index=bins.index)
+    has_target = target is not None and target > 0
+    reach = bins["left"] >= target if has_target else pd.Series(False, index=bins.index)
     fig = go.Figure(
         go.Bar(
             x=centres,
@@ -116,20 +116,34 @@ def simulation_histogram(
             showlegend=False,
         )
     )
-    for key, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot")):
-        value = summary.get(key, math.nan)
+    peak = float(bins["share"].max()) * 1.05 if len(bins) else 1.0
+    lines = [(k.upper(), summary.get(k, math.nan), BAD, dash) for k, dash in (("p10", "dot"), ("p50", "solid"), ("p90", "dot"))]
+    if has_target:
+        lines.append((_t("target_label", lang, value="").strip(), float(target), TARGET_COLOUR, "dash"))  # type: ignore[arg-type]
+    for name, value, colour, dash in lines:
         if value is None or math.isnan(value):
             continue
-        fig.add_vline(x=value, line={"color": BAD, "dash": dash, "width": 1.5})
-        fig.add_annotation(x=value, y=1, yref="paper", yanchor="bottom", showarrow=False, font={"size": 11, "color": BAD},
-                           text=f"{key.upper()} {fmt.money(value, lang, currency)}")  # fmt: skip
-    _target_line(fig, target, lang, currency, vertical=True)
-    style(fig, _t("simulation_title", lang, runs=f"{runs:,}"), height=420)
-    fig.update_layout(margin={"t": 80})
-    fig.update_yaxes(title=_t("share_of_runs", lang), tickformat=".0%")
-    money_axis(fig, [*bins["right"], target or 0], lang, currency, axis="x")
+        fig.add_scatter(x=[value, value], y=[0, peak], mode="lines", line={"color": colour, "dash": dash, "width": 2},
+                        name=f"{name} {fmt.money(value, lang, currency)}", hoverinfo="skip")  # fmt: skip
+    style(fig, _t("simulation_title", lang, runs=f"{runs:,}"), height=440)
+    _legend_below(fig, y=-0.24)
+    fig.update_yaxes(title=_t("share_of_runs", lang), tickformat=".0%", rangemode="tozero")
+    values = [*bins["left"], *bins["right"]] + ([float(target)] if has_target else [])  # type: ignore[arg-type]
+    _range_axis(fig, min(values), max(values), lang, currency)
     fig.update_xaxes(title=_t("period_total_axis", lang))
     return fig
+
+
+def _range_axis(fig: go.Figure, lo: float, hi: float, lang: str, currency: str | None) -> None:
+    """Money ticks at round steps across lo..hi (not from zero: the outcomes sit far from it)."""
+    if not hi > lo:
+        return
+    raw = (hi - lo) / 5
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step) * step
+    ticks = [first + i * step for i in range(int((hi - first) // step) + 1)]
+    fig.update_xaxes(tickmode="array", tickvals=ticks, ticktext=[fmt.money(v, lang, currency) for v in ticks])
 
 
 def won_over_time(
@@ -179,8 +193,9 @@ def won_over_time(
     fig.add_vline(x=today, line={"color": BAD, "width": 2})
     fig.add_annotation(x=today, y=1, yref="paper", yanchor="bottom", showarrow=False, text=_t("today", lang),
                        font={"color": BAD, "size": 12})  # fmt: skip
-    style(fig, _t(f"series_title_{grain}", lang), height=420)
-    fig.update_layout(margin={"t": 80}, bargap=0.15)
+    style(fig, _t(f"series_title_{grain}", lang), height=440)
+    _legend_below(fig)
+    fig.update_layout(margin={"t": 60}, bargap=0.15)
     values = [*frame["won_value"].fillna(0), *frame["forecast"].fillna(0), *frame.get("hi80", pd.Series(dtype=float)).fillna(0)]
     if len(targets):
         values += list(targets["target"].fillna(0))
@@ -208,8 +223,9 @@ def backtest_chart(results: pd.DataFrame, trusted: str, kind: str, lang: str, cu
             line={"color": METHOD_COLOURS[str(method)], "width": 4 if mine else 1.5, "dash": "solid" if mine else "dot"},
             marker={"size": 9 if mine else 5}, hovertemplate="%{x}<br>%{y:,.0f}<extra></extra>",
         )  # fmt: skip
-    style(fig, _t("backtest_title", lang), height=400)
-    fig.update_layout(margin={"t": 90})
+    style(fig, _t("backtest_title", lang), height=440)
+    _legend_below(fig)
+    fig.update_xaxes(tickangle=0)
     money_axis(fig, [*actual.fillna(0), *results["forecast"].fillna(0)], lang, currency)
     fig.update_yaxes(title=_t("won_value_axis", lang), rangemode="tozero")
     fig.update_xaxes(type="category")
@@ -244,7 +260,8 @@ def breakdown_bars(table: pd.DataFrame, by: str, lang: str, currency: str | None
         fig.add_scatter(y=labels, x=top["quota"], mode="markers", name=_t("quota", lang),
                         marker={"symbol": "line-ns", "size": 22, "line": {"color": TARGET_COLOUR, "width": 3}},
                         hovertemplate="%{y}: %{x:,.0f}<extra></extra>")  # fmt: skip
-    style(fig, _t("breakdown_title", lang, by=_t(f"by.{by}", lang)), height=max(300, 60 + 28 * len(top)))
+    style(fig, _t("breakdown_title", lang, by=_t(f"by.{by}", lang)), height=max(320, 120 + 30 * len(top)))
+    _legend_below(fig)
     fig.update_layout(barmode="stack")
     values = [*(top[["won", "commit", "best_case", "pipeline"]].sum(axis=1)), *top["quota"].fillna(0)]
     money_axis(fig, values, lang, currency, axis="x")

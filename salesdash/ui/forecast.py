@@ -15,9 +15,10 @@ from salesdash.filters import Filters
 from salesdash.ui.core import currency, lang, t, tl
 
 
-def period_picker(as_of: date) -> tuple[str, date, date]:
-    """Month or quarter, and the current one or one of the next two: (kind, start, end)."""
-    left, right, _ = st.columns([1, 2, 3])
+def controls(as_of: date) -> tuple[str, date, date, Any]:
+    """The period (month or quarter; the current one or one of the next two) and a slot for the target
+    input on the same row: (kind, start, end, target_slot)."""
+    left, middle, right = st.columns([1, 2, 2])
     with left:
         kind = st.segmented_control(
             t("forecast.period_kind"),
@@ -27,7 +28,7 @@ def period_picker(as_of: date) -> tuple[str, date, date]:
             key="fc_kind",
         ) or "quarter"
     labels = {o: period_label(forecast.period_bounds(as_of, kind, o)[0], kind, lang()) for o in range(3)}
-    with right:
+    with middle:
         offset = st.selectbox(
             t("forecast.which_period"),
             options=[0, 1, 2],
@@ -35,7 +36,7 @@ def period_picker(as_of: date) -> tuple[str, date, date]:
             key="fc_offset",
         )
     start, end = forecast.period_bounds(as_of, kind, int(offset or 0))
-    return kind, start, end
+    return kind, start, end, right
 
 
 def target_input(quota_total: float, f: Filters, start: date) -> tuple[float | None, bool]:
@@ -61,9 +62,8 @@ def target_input(quota_total: float, f: Filters, start: date) -> tuple[float | N
 
 
 def headline_cards(head: dict[str, Any], method_label: str, small_sample: bool) -> None:
-    """Forecast (trusted method), target, gap, chance of reaching it, won so far, likely range."""
+    """Forecast of the trusted method (its P10–P90 beneath), target, gap, chance of reaching it, won so far."""
     language, cur = lang(), currency()
-    cards = st.columns(6)
     gap = head["gap"]
     gap_text = fmt.money(gap, language, cur)
     if not math.isnan(gap) and gap < 0:
@@ -71,24 +71,25 @@ def headline_cards(head: dict[str, Any], method_label: str, small_sample: bool) 
     chance = fmt.pct(head["p_target"], language, 0)
     if small_sample and chance != fmt.DASH:
         chance += " ⚠"
+    spread = t("forecast.range_value", low=fmt.money(head["low"], language, cur), high=fmt.money(head["high"], language, cur))
+    attained = None if math.isnan(head["attained"]) else t("forecast.of_target", share=fmt.pct(head["attained"], language, 0))
     entries = [
-        ("forecast", fmt.money(head["forecast"], language, cur), None, t("forecast.card.forecast", method=method_label)),
+        ("forecast", fmt.money(head["forecast"], language, cur), spread, t("forecast.card.forecast", method=method_label)),
         ("target", fmt.money(head["target"], language, cur), None, None),
         ("gap", gap_text, None, None),
         ("p_target", chance, None, None),
-        ("won", fmt.money(head["won_to_date"], language, cur), _attained(head["attained"], language), None),
-        ("range", t("forecast.range_value", low=fmt.money(head["low"], language, cur),
-                    high=fmt.money(head["high"], language, cur)), None, None),
-    ]  # fmt: skip
-    for col, (key, value, delta, label) in zip(cards, entries, strict=True):
+        ("won", fmt.money(head["won_to_date"], language, cur), attained, None),
+    ]
+    for col, (key, value, delta, label) in zip(st.columns(len(entries)), entries, strict=True):
         help_text = t(f"forecast.card_help.{key}")
+        if key == "p_target" and head.get("chance_from") == "time_series":
+            help_text = t("forecast.card_help.p_target_series")
         if key == "p_target" and small_sample:
             help_text += "\n\n" + t("core.small_sample", n=head.get("open_deals", 0))
-        col.metric(label or t(f"forecast.card.{key}"), value, delta=delta, delta_color="off", help=help_text, border=True)
-
-
-def _attained(share: float, language: str) -> str | None:
-    return None if math.isnan(share) else fmt.pct(share, language, 0)
+        col.metric(
+            label or t(f"forecast.card.{key}"), value, delta=delta, delta_color="off", delta_arrow="off",
+            help=help_text, border=True,
+        )  # fmt: skip
 
 
 def with_labels(df: pd.DataFrame) -> pd.DataFrame:
@@ -118,25 +119,24 @@ def method_names(df: pd.DataFrame, trusted: str) -> pd.DataFrame:
     return out
 
 
-def money_columns(columns: dict[str, str], money: list[str], pct: list[str] | None = None) -> dict[str, Any]:
-    """st.dataframe column_config for translated headers: money with thousands separators, shares as %."""
-    config: dict[str, Any] = {}
+def table(
+    df: pd.DataFrame,
+    columns: dict[str, str],
+    name: str,
+    money: tuple[str, ...] = (),
+    shares: tuple[str, ...] = (),
+) -> None:
+    """ui.table with money in whole units and shares as %, and CSV / Excel files made when a button is
+    clicked rather than on every run: the commit-at-risk list of a large company runs to thousands of
+    rows, and an Excel file of it takes seconds to write."""
+    shown = df[list(columns)].copy()
     for col in money:
-        if col in columns:
-            config[t(columns[col])] = st.column_config.NumberColumn(format="localized")
-    for col in pct or []:
-        if col in columns:
-            config[t(columns[col])] = st.column_config.NumberColumn(format="percent")
-    return config
-
-
-def table(df: pd.DataFrame, columns: dict[str, str], name: str, **kwargs: Any) -> None:
-    """ui.table, but the CSV / Excel files are made when a button is clicked, not on every run: the
-    commit-at-risk list of a large company runs to thousands of rows, and an Excel file of it takes
-    seconds to write."""
-    shown = df[list(columns)].rename(columns={c: t(k) for c, k in columns.items()})
-    st.dataframe(shown, hide_index=True, width="stretch", **kwargs)
-    left, right, _ = st.columns([1, 1, 6])
+        shown[col] = pd.to_numeric(shown[col], errors="coerce").round(0)
+    config: dict[str, Any] = {t(columns[c]): st.column_config.NumberColumn(format="localized") for c in money}
+    config |= {t(columns[c]): st.column_config.NumberColumn(format="percent") for c in shares}
+    shown = shown.rename(columns={c: t(k) for c, k in columns.items()})
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         t("core.download_csv"),
         data=lambda: export.to_csv_bytes(shown),
