@@ -38,7 +38,6 @@ def test_forecast_renders_the_headline():
     assert values[FORECAST] == "$1.48K"  # 300 won + 1175 learned weighted
     assert values["Target"] == "$2.00K"  # quotas 1000 + 500 + 500
     assert values["Gap to target"] == "$525"
-    assert values["Won so far"] == "$300"
     assert values["Chance of reaching the target"].endswith("⚠")  # 6 open deals: small sample
     assert len(at.get("plotly_chart")) == 4  # roll-up, simulation, time series, breakdown (no backtest chart)
     assert any("too little" in i.value.lower() or "cannot run yet" in i.value for i in at.info)
@@ -83,7 +82,7 @@ def test_typed_target_changes_the_gap():
     assert not at.exception
     values = metric_values(at)
     assert values["Target"] == "$1.00K"
-    assert values["Gap to target"] == "ahead by $475"
+    assert values["Gap to target"] == "-$475"  # ahead of a typed 1000
 
 
 def test_breakdown_and_weekly_series_switch():
@@ -120,7 +119,7 @@ def test_no_quota_and_no_history(tmp_path, monkeypatch):
     assert metric_values(at)["Gap to target"] == "—"
     key = next(n.key for n in at.number_input if n.key.startswith("fc_target_"))
     at.number_input(key=key).set_value(1000.0).run()
-    assert metric_values(at)["Gap to target"] == "ahead by $475"
+    assert metric_values(at)["Gap to target"] == "-$475"
 
 
 def test_nothing_to_forecast_says_so():

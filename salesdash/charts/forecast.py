@@ -83,9 +83,10 @@ def rollup_and_methods(
         showlegend=False,
     )  # fmt: skip
     style(fig, _t("rollup_title", lang), height=440)
-    top = [*rollup["total"], *shown["forecast"], *shown["high"].fillna(0), target or 0]
-    money_axis(fig, [max(top) * 1.12], lang, currency, axis="x")
-    fig.update_xaxes(title=_t("won_value_axis", lang), rangemode="tozero", showgrid=True, gridcolor="#E5E9EE")
+    top = max([*rollup["total"], *shown["forecast"], *shown["high"].fillna(0), target or 0, 1.0])
+    money_axis(fig, [top * 1.05], lang, currency, axis="x")
+    # room on the right for the last step's label
+    fig.update_xaxes(title=_t("won_value_axis", lang), range=[0, top * 1.18], showgrid=True, gridcolor="#E5E9EE")
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=order, showgrid=False)
     # a thin line between the roll-up and the methods
     fig.add_hline(y=len(method_names) - 0.5, line={"color": "#C9D1D9", "width": 1})

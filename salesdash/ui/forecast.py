@@ -62,23 +62,25 @@ def target_input(quota_total: float, f: Filters, start: date) -> tuple[float | N
 
 
 def headline_cards(head: dict[str, Any], method_label: str, small_sample: bool) -> None:
-    """Forecast of the trusted method (its P10–P90 beneath), target, gap, chance of reaching it, won so far."""
+    """Forecast of the trusted method (P10–P90 beneath), target (won so far beneath), gap, chance of reaching it."""
     language, cur = lang(), currency()
     gap = head["gap"]
-    gap_text = fmt.money(gap, language, cur)
-    if not math.isnan(gap) and gap < 0:
-        gap_text = t("forecast.gap_ahead", value=fmt.money(-gap, language, cur))
+    gap_note = None if math.isnan(gap) else t("forecast.gap_ahead") if gap < 0 else t("forecast.gap_short")
     chance = fmt.pct(head["p_target"], language, 0)
     if small_sample and chance != fmt.DASH:
         chance += " ⚠"
     spread = t("forecast.range_value", low=fmt.money(head["low"], language, cur), high=fmt.money(head["high"], language, cur))
-    attained = None if math.isnan(head["attained"]) else t("forecast.of_target", share=fmt.pct(head["attained"], language, 0))
+    won = fmt.money(head["won_to_date"], language, cur)
+    won_note = (
+        t("forecast.won_note", won=won)
+        if math.isnan(head["attained"])
+        else t("forecast.won_share", won=won, share=fmt.pct(head["attained"], language, 0))
+    )
     entries = [
         ("forecast", fmt.money(head["forecast"], language, cur), spread, t("forecast.card.forecast", method=method_label)),
-        ("target", fmt.money(head["target"], language, cur), None, None),
-        ("gap", gap_text, None, None),
+        ("target", fmt.money(head["target"], language, cur), won_note, None),
+        ("gap", fmt.money(gap, language, cur), gap_note, None),
         ("p_target", chance, None, None),
-        ("won", fmt.money(head["won_to_date"], language, cur), attained, None),
     ]
     for col, (key, value, delta, label) in zip(st.columns(len(entries)), entries, strict=True):
         help_text = t(f"forecast.card_help.{key}")
