@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from salesdash import backtest, fmt, forecast, simulation, timeseries
+from salesdash import backtest, drivers, fmt, forecast, simulation, timeseries
 from salesdash.charts import forecast as charts
 from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui import forecast as ui
@@ -134,14 +134,14 @@ st.subheader(t("forecast.breakdown_header"))
 by = (
     st.segmented_control(
         t("forecast.breakdown_by"),
-        options=list(forecast.BREAKDOWNS),
+        options=list(drivers.BREAKDOWNS),
         format_func=lambda b: t(f"forecast.by_option.{b}"),
         default="team",
         key="fc_breakdown",
     )
     or "team"
 )
-groups = ui.group_labels(forecast.breakdown(view, by), by)
+groups = ui.group_labels(drivers.breakdown(view, by), by)
 st.plotly_chart(charts.breakdown_bars(groups, by, lang(), currency()), width="stretch", key="fc_breakdown_chart")
 group_columns = {
     "label": "forecast.col.group",
@@ -180,10 +180,10 @@ deal_columns = {
 }
 money, shares = ("amount", "weighted_learned"), ("p_learned",)
 st.markdown(f"**{t('forecast.top_header')}**")
-ui.table(ui.with_labels(forecast.largest_contributions(view)), deal_columns, "forecast_top_deals", money, shares)
+ui.table(ui.with_labels(drivers.largest_contributions(view)), deal_columns, "forecast_top_deals", money, shares)
 st.markdown(f"**{t('forecast.risk_header')}**")
 st.caption(t("forecast.risk_caption"))
-at_risk = forecast.commit_at_risk(view)
+at_risk = drivers.commit_at_risk(view)
 if len(at_risk):
     risk_columns = {
         key: label

@@ -135,8 +135,8 @@ _RESULT_COLUMNS = ["period_start", "period_end", "actual", "method", "forecast",
 def run(conn: db.Connection, f: Filters, kind: str) -> Backtest:
     """Backtest every method over the past periods of this kind, for the filtered segment.
 
-    Depends only on the segment filters and the as-of date (call it with forecast.segment_only(f) so a
-    cache keeps one per dataset and segment).
+    Depends only on the segment filters and the as-of date. The page calls it with
+    forecast.whole_dataset(f): one backtest per dataset, whatever the filters.
     """
     empty = pd.DataFrame(columns=_RESULT_COLUMNS)
     if not has_stage_history(conn):

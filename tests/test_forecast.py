@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from conftest import build_from_sql
 
-from salesdash import db, forecast, simulation
+from salesdash import db, drivers, forecast, simulation
 from salesdash.filters import Filters
 
 AS_OF = date(2025, 6, 15)
@@ -118,7 +118,7 @@ def test_filters_change_the_forecast(conn):
 
 
 def test_breakdown_by_team_adds_up(view):
-    b = forecast.breakdown(view, "team").set_index("group")
+    b = drivers.breakdown(view, "team").set_index("group")
     # T1 (A1, A2): won W1 100; commit O1 400; best case O2 300; pipeline O6 80 (O4 omitted);
     #   learned = 100 + 200 (O1) + 180 (O2) + 400 (O4) + 20 (O6) = 900; quota 1500 -> gap 600
     assert b.loc["T1", ["won", "commit", "best_case", "pipeline"]].tolist() == [100, 400, 300, 80]
@@ -128,19 +128,19 @@ def test_breakdown_by_team_adds_up(view):
     assert b.loc["T2", "weighted_learned"] == pytest.approx(575)
     assert b.loc["T2", "gap"] == pytest.approx(-75)
     assert b["weighted_learned"].sum() == pytest.approx(1475)  # expected values add up to the total
-    by_channel = forecast.breakdown(view, "channel").set_index("group")
+    by_channel = drivers.breakdown(view, "channel").set_index("group")
     assert by_channel.loc["Direct", "weighted_learned"] == pytest.approx(595)
     assert by_channel["quota"].isna().all()  # a channel has no quota
-    reps = forecast.breakdown(view, "rep_id").set_index("group")
+    reps = drivers.breakdown(view, "rep_id").set_index("group")
     assert reps.loc["B1", "label"] == "Bo Brandt"
 
 
 def test_drivers(view):
-    top = forecast.largest_contributions(view)
+    top = drivers.largest_contributions(view)
     # learned weighted: O4 400, O3 250, O1 200, O2 180, O5 125, O6 20
     assert top["deal_id"].tolist() == ["O4", "O3", "O1", "O2", "O5", "O6"]
     assert top["share"].iloc[0] == pytest.approx(400 / 1175)
-    risk = forecast.commit_at_risk(view).set_index("deal_id")
+    risk = drivers.commit_at_risk(view).set_index("deal_id")
     # O1 (commit): in Quote 14 days (norm 40), called 5 days ago, close Jun 20 not passed -> fine.
     # O5 (commit): expected Apr 30, pushed to May 31 (passed), never touched since Mar 1 -> at risk
     assert list(risk.index) == ["O5"]

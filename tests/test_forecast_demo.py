@@ -10,7 +10,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from salesdash import backtest, db, forecast, simulation, timeseries
+from salesdash import backtest, db, drivers, forecast, simulation, timeseries
 from salesdash.filters import Filters
 
 AS_OF = date(2025, 11, 25)
@@ -54,7 +54,7 @@ def test_commit_is_the_late_stage_call(view):
     by_category = deals.groupby("forecast_category")["p_learned"].mean()
     assert by_category["commit"] > by_category["best_case"] > by_category["pipeline"]
     assert view.rollup["total"].is_monotonic_increasing
-    assert len(forecast.commit_at_risk(view)) > 0
+    assert len(drivers.commit_at_risk(view)) > 0
 
 
 def test_simulation_centres_on_the_learned_expectation(view):
