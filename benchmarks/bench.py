@@ -53,7 +53,8 @@ def forecast_view(conn: db.Connection, f: Filters) -> Any:
     start, end = forecast.period_bounds(f.as_of, "quarter")
     pf = forecast.for_period(f, start, end)
     learned = forecast.learn(conn, f.as_of)
-    return forecast.outlook(conn, pf, start, end, learned), timeseries.series_forecast(conn, pf, "month", start, end)
+    horizon = timeseries.chart_horizon(f.as_of, "month", end)
+    return forecast.outlook(conn, pf, start, end, learned), timeseries.series_forecast(conn, pf, "month", start, end, horizon)
 
 
 # Each page registers here: the data functions its view calls with the default filters.

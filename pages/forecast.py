@@ -14,7 +14,7 @@ kind, start, end, target_slot = ui.controls(f.as_of)
 pf = forecast.for_period(f, start, end)
 learned = data(forecast.learn, f.as_of)  # once per dataset
 view = data(forecast.outlook, pf, start, end, learned)
-series = data(timeseries.series_forecast, pf, "month", start, end)
+series = data(timeseries.series_forecast, pf, "month", start, end, timeseries.chart_horizon(f.as_of, "month", end))
 bt = data(backtest.run, forecast.whole_dataset(f), kind)  # once per dataset: which method to trust
 st.caption(
     t(
@@ -79,7 +79,11 @@ grain = (
     )
     or "month"
 )
-shown = series if grain == "month" else data(timeseries.series_forecast, pf, grain, start, end)
+shown = (
+    series
+    if grain == "month"
+    else data(timeseries.series_forecast, pf, grain, start, end, timeseries.chart_horizon(f.as_of, grain, end))
+)
 if len(shown.frame):
     first, last = shown.frame["bucket"].min(), shown.frame["bucket"].max()
     targets = data(timeseries.target_line, pf, grain, first, last, start, end, target if typed else None)

@@ -29,12 +29,18 @@ METRICS = ("won_value_forecast",)
 
 GRAINS = ("month", "week")
 MIN_HISTORY = {"month": 12, "week": 26}  # complete buckets needed before a forecast is attempted
-SEASON = {"month": 12}  # weekly data gets no season: 52 weeks x 2 years is more than most data holds
+SEASON = {"month": 12, "week": 13}  # a year of months; a quarter of weeks (the quarter-end push recurs every 13)
 MAX_HISTORY = {"month": 60, "week": 156}
 CHART_HISTORY = {"month": 24, "week": 52}
 PATHS = 1000
 SEED = 7
 INTERVALS = (0.80, 0.95)
+
+
+def chart_horizon(as_of: date, grain: str, end: date) -> date:
+    """How far the chart's forecast reaches: the period's end, and at least 3 months / 8 weeks ahead."""
+    ahead = add_months(as_of, 3) if grain == "month" else as_of + timedelta(weeks=8)
+    return max(end, ahead)
 
 
 def bucket_start(day: date, grain: str) -> date:
