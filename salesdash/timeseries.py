@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from salesdash import db
 from salesdash.filters import Filters, add_months
@@ -116,7 +117,9 @@ def fit(values: np.ndarray | pd.Series, grain: str) -> Fit | None:
         )
     best: Fit | None = None
     for name, extra in candidates:
-        with warnings.catch_warnings():
+        # one BLAS thread: the optimiser's steps are tiny, and OpenBLAS threads spinning on them cost
+        # five times the CPU of the fit itself on a shared 2-core machine
+        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             warnings.simplefilter("ignore")  # convergence chatter on short, noisy series
             try:
                 result = ETSModel(series, error="add", trend="add", damped_trend=True, **extra).fit(disp=False)
