@@ -24,7 +24,7 @@ import pandas as pd
 
 from salesdash import db, forecast, simulation, timeseries
 from salesdash.filters import Filters, add_months
-from salesdash.probability import apply_probabilities, stage_win_probabilities
+from salesdash.probability import apply_probabilities, stage_win_probabilities, stage_win_probabilities_on
 
 METRICS = ("forecast_accuracy", "forecast_bias", "trusted_method")
 
@@ -89,15 +89,23 @@ def snapshot(conn: db.Connection, f: Filters, day: date, period_end: date) -> pd
 
 
 def weigh(
-    conn: db.Connection, f: Filters, deals: pd.DataFrame, day: date, age_factors: pd.DataFrame | None = None
+    conn: db.Connection,
+    f: Filters,
+    deals: pd.DataFrame,
+    day: date,
+    probabilities: pd.DataFrame | None = None,
+    age_factors: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """A snapshot's deals weighed as the page weighs today's, with what was known the day before `day`:
     forecast_category normalised, p_learned / weighted_* (probability.apply_probabilities) and p_simulated.
 
-    `age_factors` may have been learned earlier still (the run learns them once, before its first period).
+    `probabilities` (as of the day before) and `age_factors` (as of then or earlier: the run learns them
+    once, before its first period) are learned here when not given.
     """
     known = replace(f, as_of=day - timedelta(days=1))
-    deals = apply_probabilities(deals, stage_win_probabilities(conn, known))
+    if probabilities is None:
+        probabilities = stage_win_probabilities(conn, known)
+    deals = apply_probabilities(deals, probabilities)
     deals["forecast_category"] = forecast.normalise_category(deals["forecast_category"])
     if age_factors is None:
         age_factors = simulation.stage_age_factors(conn, known.as_of)
@@ -149,10 +157,15 @@ def run(conn: db.Connection, f: Filters, kind: str) -> Backtest:
     # age factors move slowly; learning them once, before the first period, keeps every period free of
     # later knowledge at a seventh of the cost
     factors = simulation.stage_age_factors(conn, periods[0][0] - timedelta(days=1))
+    eves = [start - timedelta(days=1) for start, _ in periods]
+    probs = stage_win_probabilities_on(conn, eves)
     frames = [
-        _one_period(conn, f, snaps[snaps["period_start"] == start], series, factors, start, end)
-        for start, end in periods
-    ]
+        _one_period(
+            conn, f, snaps[snaps["period_start"] == start], series,
+            probs[probs["as_of"] == eve].drop(columns=["as_of"]), factors, start, end,
+        )
+        for (start, end), eve in zip(periods, eves, strict=True)
+    ]  # fmt: skip
     results = pd.concat(frames, ignore_index=True)
     table = accuracy(results)
     trusted = table.loc[table["trusted"], "method"]
@@ -164,11 +177,12 @@ def _one_period(
     f: Filters,
     snap: pd.DataFrame,
     series: pd.DataFrame,
+    probabilities: pd.DataFrame,
     factors: pd.DataFrame,
     start: date,
     end: date,
 ) -> pd.DataFrame:
-    deals = weigh(conn, f, snap.reset_index(drop=True), start, factors)
+    deals = weigh(conn, f, snap.reset_index(drop=True), start, probabilities, factors)
     methods, _ = forecast.pipeline_methods(0.0, deals, runs=RUNS)
     ts = timeseries.forecast_series(series, "month", start, end, start - timedelta(days=1)).period
     methods = forecast.with_time_series(methods, ts)
