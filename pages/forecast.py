@@ -35,8 +35,8 @@ with target_slot:
 if target is None:
     missing_note("forecast.no_quota")
 methods = forecast.with_time_series(view.methods, series.period)
-head = forecast.headline(view, methods, bt.trusted, target, series.outcomes) | {"open_deals": len(view.deals)}
-ui.headline_cards(head, t(f"forecast.method.{bt.trusted}"), small_sample=len(view.deals) < 30)
+head = forecast.headline(view, methods, bt.trusted, target, series.outcomes)
+ui.headline_cards(head, t(f"forecast.method.{bt.trusted}"))
 
 # --- roll-up, methods and the simulation ---------------------------------------------------------------
 left, right = st.columns([3, 2])
@@ -103,13 +103,8 @@ st.subheader(t("forecast.accuracy_header"))
 kind_word = t(f"forecast.kind_plural.{kind}")
 if bt.ok:
     score = backtest.scorecard(bt, methods)
-    trusted_wape = score.loc[score["trusted"], "wape"]
     st.markdown(
-        t(
-            "forecast.trusted",
-            method=t(f"forecast.method.{bt.trusted}"),
-            wape=fmt.pct(float(trusted_wape.iloc[0]) if len(trusted_wape) else float("nan"), lang(), 0),
-        )
+        t("forecast.trusted", method=t(f"forecast.method.{bt.trusted}"), wape=fmt.pct(bt.trusted_wape, lang(), 0))
     )
     a_left, a_right = st.columns([3, 2])
     with a_left:

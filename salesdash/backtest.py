@@ -133,6 +133,11 @@ class Backtest:
         return self.status == "ok"
 
     @property
+    def trusted_wape(self) -> float:
+        row = self.accuracy.loc[self.accuracy["method"] == self.trusted, "wape"]
+        return float(row.iloc[0]) if len(row) else math.nan
+
+    @property
     def periods(self) -> int:
         return int(self.results["period_start"].nunique()) if len(self.results) else 0
 

@@ -35,6 +35,7 @@ METRICS = ("forecast_rollup", "forecast_target", "forecast_gap", "forecast_metho
 PERIOD_KINDS = ("quarter", "month")
 CATEGORIES = ("commit", "best_case", "pipeline")  # roll-up order after closed won; 'omitted' never counts
 METHODS = ("commit", "best_case", "weighted_naive", "weighted_learned", "simulation_p50", "time_series")
+SMALL_SAMPLE = 30  # fewer open deals and the chance of the target carries a small-sample mark
 DEFAULT_METHOD = "weighted_learned"  # trusted when no backtest can say otherwise (DESIGN.md weighted pipeline)
 
 
@@ -295,7 +296,10 @@ def headline(
     """The figures the page leads with: the trusted method's forecast and range, the target, the gap
     (target − forecast; negative = ahead), the share of the target already won and the chance of
     reaching it — from the time series' simulated paths when it is the trusted method, else from the
-    Monte Carlo over the deals — so the chance never contradicts the forecast beside it."""
+    Monte Carlo over the deals — so the chance never contradicts the forecast beside it.
+
+    Keys: method, forecast, low, high, target, gap, won_to_date, attained, p_target, chance_from
+    ('time_series' / 'simulation'), open_deals, small_sample (1.0 below 30 open deals)."""
     table = methods.set_index("method")
     row = table.loc[trusted]
     # the range of the trusted method when it has one, else the simulation's
@@ -315,6 +319,8 @@ def headline(
         "attained": view.won_to_date / goal,
         "p_target": simulation.chance_of_target(outcomes, target),
         "chance_from": "time_series" if use_series else "simulation",
+        "open_deals": float(len(view.deals)),
+        "small_sample": float(len(view.deals) < SMALL_SAMPLE),
     }
 
 

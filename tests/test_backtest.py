@@ -134,6 +134,12 @@ def test_monthly_backtest(conn):
     assert acc.loc[bt.trusted, "wape"] == acc["wape"].min()
     commit = bt.results[bt.results["method"] == "commit"]
     assert acc.loc["commit", "wape"] == pytest.approx(backtest.wape(commit["forecast"], commit["actual"]))
+    assert bt.trusted_wape == acc.loc[bt.trusted, "wape"]
+    # the scorecard puts today's forecast of each method beside its record
+    today = pd.DataFrame({"method": list(forecast.METHODS), "forecast": [1.0, 2, 3, 4, 5, 6]})
+    card = backtest.scorecard(bt, today).set_index("method")
+    assert card.loc["weighted_naive", "forecast"] == 3 and card["trusted"].sum() == 1
+    assert card.loc["commit", "wape"] == acc.loc["commit", "wape"]
 
 
 def test_without_stage_history_the_backtest_says_why(tmp_path):

@@ -61,9 +61,10 @@ def target_input(quota_total: float, f: Filters, start: date) -> tuple[float | N
     return target, typed
 
 
-def headline_cards(head: dict[str, Any], method_label: str, small_sample: bool) -> None:
+def headline_cards(head: dict[str, Any], method_label: str) -> None:
     """Forecast of the trusted method (P10–P90 beneath), target (won so far beneath), gap, chance of reaching it."""
     language, cur = lang(), currency()
+    small_sample = bool(head["small_sample"])
     gap = head["gap"]
     gap_note = None if math.isnan(gap) else t("forecast.gap_ahead") if gap < 0 else t("forecast.gap_short")
     chance = fmt.pct(head["p_target"], language, 0)
@@ -87,7 +88,7 @@ def headline_cards(head: dict[str, Any], method_label: str, small_sample: bool) 
         if key == "p_target" and head.get("chance_from") == "time_series":
             help_text = t("forecast.card_help.p_target_series")
         if key == "p_target" and small_sample:
-            help_text += "\n\n" + t("core.small_sample", n=head.get("open_deals", 0))
+            help_text += "\n\n" + t("core.small_sample", n=int(head["open_deals"]))
         col.metric(
             label or t(f"forecast.card.{key}"), value, delta=delta, delta_color="off", delta_arrow="off",
             help=help_text, border=True,
