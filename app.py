@@ -6,10 +6,12 @@ from salesdash.ui import sidebar, startup
 from salesdash.ui.core import t
 
 st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", layout="wide")
+sidebar.init_language()
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/forecast.py", title=t("forecast.page_title"), icon=":material/query_stats:"),
+    st.Page("pages/weekly.py", title=t("weekly.page_title"), icon=":material/event_note:"),
 ]
 page = st.navigation(pages)
 

@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
 from salesdash import db, forecast, overview, timeseries  # noqa: E402
+from salesdash import db, overview, weekly, weekly_risk  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -64,6 +65,10 @@ PAGES: dict[str, PageBench] = {
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
     ),
     "forecast": PageBench(file="pages/forecast.py", work=(forecast_view,)),
+    "weekly": PageBench(
+        file="pages/weekly.py",
+        work=(lambda conn, f: weekly.review(conn, f, None, False), weekly_risk.at_risk_now),
+    ),
 }
 
 

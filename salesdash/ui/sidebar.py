@@ -34,10 +34,17 @@ def _query_dict() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def init_language() -> None:
+    """The session's language from the URL (?lang=zh), before anything is drawn: the page titles
+    of the navigation are made before the sidebar."""
+    if "lang" not in st.session_state:
+        language = st.query_params.get("lang", i18n.DEFAULT_LANG)
+        st.session_state["lang"] = language if language in i18n.LANGS else i18n.DEFAULT_LANG
+
+
 def _seed_from_url(as_of: date, options: dict[str, list[str]]) -> None:
     query = _query_dict()
-    language = (query.get("lang") or [i18n.DEFAULT_LANG])[0]
-    st.session_state["lang"] = language if language in i18n.LANGS else i18n.DEFAULT_LANG
+    init_language()
     _apply_to_widgets(from_query(query, as_of, options))
     st.session_state[_SEEDED] = True
 
@@ -195,9 +202,14 @@ def _range_of(picked: object, span: datasets.Span) -> tuple[date, date]:
     return preset_range("this_quarter", span.as_of)
 
 
+# URL keys the filters own; any other key (a page's own, e.g. the weekly review's week) is kept as it is.
+_FILTER_URL_KEYS = {"lang", "period", "from", "to", *URL_KEYS.values()}
+
+
 def _write_url(f: Filters) -> None:
-    wanted = f.to_query(lang())
-    if _query_dict() != wanted:
+    current = _query_dict()
+    wanted = f.to_query(lang()) | {k: v for k, v in current.items() if k not in _FILTER_URL_KEYS}
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 
