@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import db, forecast, overview, timeseries  # noqa: E402
-from salesdash import db, overview, weekly, weekly_risk  # noqa: E402
+from salesdash import db, forecast, overview, timeseries, weekly, weekly_risk  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
