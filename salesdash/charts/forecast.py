@@ -4,7 +4,7 @@ with its forecast, the backtest, and the breakdown by group."""
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -157,8 +157,14 @@ def won_over_time(
     period: tuple[date, date] | None = None,
 ) -> go.Figure:
     """Won value per bucket (the current, still filling, bucket lighter), the forecast with 80% and 95%
-    prediction intervals, the target per bucket, and a 'today' line at the as-of date."""
-    x = [datetime.combine(b, time()) for b in frame["bucket"]]
+    prediction intervals, the target per bucket, and a 'today' line at the as-of date. Every bucket is drawn
+    at its middle, so the bars span their own days and the 'today' line falls inside the current one."""
+
+    def mid(buckets: pd.Series) -> list[datetime]:
+        half = timedelta(days=15.2) if grain == "month" else timedelta(days=3.5)
+        return [datetime.combine(b, time()) + half for b in buckets]
+
+    x = mid(frame["bucket"])
     actual = frame["won_value"].where(~frame["bucket"].map(lambda b: b > as_of))
     fig = go.Figure()
     if period is not None:
@@ -173,7 +179,7 @@ def won_over_time(
     )
     ahead = frame[frame["forecast"].notna()]
     if len(ahead):
-        xa = [datetime.combine(b, time()) for b in ahead["bucket"]]
+        xa = mid(ahead["bucket"])
         for level, opacity in (("95", 0.15), ("80", 0.3)):
             fig.add_scatter(x=xa, y=ahead[f"hi{level}"], mode="lines", line={"width": 0}, showlegend=False, hoverinfo="skip")
             fig.add_scatter(
@@ -185,9 +191,9 @@ def won_over_time(
             name=_t("series_forecast", lang), hovertemplate="%{x|%Y-%m-%d}<br>%{y:,.0f}<extra></extra>",
         )  # fmt: skip
     if len(targets) and targets["target"].notna().any():
-        xt = [datetime.combine(b, time()) for b in targets["bucket"]]
+        xt = mid(targets["bucket"])
         fig.add_scatter(
-            x=xt, y=targets["target"], mode="lines", line={"color": TARGET_COLOUR, "dash": "dash", "width": 2, "shape": "hv"},
+            x=xt, y=targets["target"], mode="lines", line={"color": TARGET_COLOUR, "dash": "dash", "width": 2, "shape": "hvh"},
             name=_t("series_target", lang), hovertemplate="%{x|%Y-%m-%d}<br>%{y:,.0f}<extra></extra>",
         )  # fmt: skip
     today = datetime.combine(as_of, time(12))
@@ -197,6 +203,7 @@ def won_over_time(
     style(fig, _t(f"series_title_{grain}", lang), height=440)
     _legend_below(fig)
     fig.update_layout(margin={"t": 60}, bargap=0.15)
+    fig.update_traces(selector={"type": "bar"}, xperiod=None)
     values = [*frame["won_value"].fillna(0), *frame["forecast"].fillna(0), *frame.get("hi80", pd.Series(dtype=float)).fillna(0)]
     if len(targets):
         values += list(targets["target"].fillna(0))
