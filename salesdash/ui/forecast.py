@@ -122,6 +122,9 @@ def method_names(df: pd.DataFrame, trusted: str) -> pd.DataFrame:
     return out
 
 
+SHOWN_ROWS = 200  # a longer list is for the download, not for the screen
+
+
 def table(
     df: pd.DataFrame,
     columns: dict[str, str],
@@ -129,16 +132,18 @@ def table(
     money: tuple[str, ...] = (),
     shares: tuple[str, ...] = (),
 ) -> None:
-    """ui.table with money in whole units and shares as %, and CSV / Excel files made when a button is
-    clicked rather than on every run: the commit-at-risk list of a large company runs to thousands of
-    rows, and an Excel file of it takes seconds to write."""
+    """ui.table with money in whole units and shares as %, the first 200 rows on screen, and CSV / Excel
+    files of every row made when a button is clicked rather than on every run: the commit-at-risk list of
+    a large company runs to thousands of rows, and an Excel file of it takes seconds to write."""
     shown = df[list(columns)].copy()
     for col in money:
         shown[col] = pd.to_numeric(shown[col], errors="coerce").round(0)
     config: dict[str, Any] = {t(columns[c]): st.column_config.NumberColumn(format="localized") for c in money}
     config |= {t(columns[c]): st.column_config.NumberColumn(format="percent") for c in shares}
     shown = shown.rename(columns={c: t(k) for c, k in columns.items()})
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config)
+    st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, width="stretch", column_config=config)
+    if len(shown) > SHOWN_ROWS:
+        st.caption(t("forecast.rows_shown", shown=f"{SHOWN_ROWS:,}", total=f"{len(shown):,}"))
     left, right, _ = st.columns([1, 1, 3])
     left.download_button(
         t("core.download_csv"),
