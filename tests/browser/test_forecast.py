@@ -26,11 +26,7 @@ def wait_for_charts(page, count: int = CHARTS) -> None:
 
 def open_forecast(browser, server, width: int, height: int, query: str = ""):
     page = browser.new_page(viewport={"width": width, "height": height})
-    # A fresh server that is first asked for /forecast runs pages/forecast.py on its own, as a
-    # pages-directory app, until app.py's st.navigation has run once: open the app, then the page.
-    page.goto(server.url + "/")
-    wait_for_app(page)
-    page.goto(server.url + "/forecast" + query)
+    page.goto(server.url + "/forecast" + query)  # a page link works on a fresh server too
     return page
 
 
