@@ -11,6 +11,7 @@ sidebar.init_language()
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/upload.py", title=t("upload.page_title"), icon=":material/upload_file:"),
+    st.Page("pages/forecast.py", title=t("forecast.page_title"), icon=":material/query_stats:"),
     st.Page("pages/reps.py", title=t("reps.page_title"), icon=":material/groups:"),
     st.Page("pages/weekly.py", title=t("weekly.page_title"), icon=":material/event_note:"),
     st.Page("pages/satisfaction.py", title=t("satisfaction.page_title"), icon=":material/sentiment_satisfied:"),

@@ -14,6 +14,7 @@ Targets (issue figures, 2 cores): data functions <= 150 ms at 1M, rerun <= 400 m
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import statistics
 import sys
@@ -28,7 +29,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import datasets, db, overview, rep_detail, reps, satisfaction, weekly, weekly_risk  # noqa: E402
+from salesdash import (  # noqa: E402
+    datasets,
+    db,
+    forecast,
+    overview,
+    rep_detail,
+    reps,
+    satisfaction,
+    timeseries,
+    weekly,
+    weekly_risk,
+)
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -70,12 +82,30 @@ def _for_rep(fn: Callable[[db.Connection, Filters, str], Any], rep_id: str = "R0
     return work
 
 
+@functools.cache
+def _forecast_learned(conn: db.Connection, as_of: date) -> forecast.Learned:
+    return forecast.learn(conn, as_of)
+
+
+def forecast_view(conn: db.Connection, f: Filters) -> Any:
+    """The Forecast page's data for the current quarter on a new filter: the period's outlook with its
+    5,000-run simulation, and the monthly ETS forecast. What the dataset's history teaches
+    (forecast.learn) and the backtest are cached once per dataset on the page, as here; they are timed
+    apart (python -m benchmarks.bench_forecast)."""
+    start, end = forecast.period_bounds(f.as_of, "quarter")
+    pf = forecast.for_period(f, start, end)
+    learned = _forecast_learned(conn, f.as_of)
+    horizon = timeseries.chart_horizon(f.as_of, "month", end)
+    return forecast.outlook(conn, pf, start, end, learned), timeseries.series_forecast(conn, pf, "month", start, end, horizon)
+
+
 # Each page registers here: the data functions its view calls with the default filters.
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
     ),
+    "forecast": PageBench(file="pages/forecast.py", work=(forecast_view,)),
     "reps": PageBench(
         file="pages/reps.py",
         work=(

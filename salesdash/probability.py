@@ -7,6 +7,9 @@ stage's default_probability. Won counts 1, lost 0. The naive weighting uses defa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 import numpy as np
 import pandas as pd
 
@@ -22,7 +25,14 @@ def stage_win_probabilities(conn: db.Connection, f: Filters) -> pd.DataFrame:
     """Columns: stage, position, customer_type, channel, closed, won, empirical, default_probability,
     probability (the one used), source ('learned' or 'default'). Only f.as_of matters: the whole
     history up to it is the evidence, whatever the segment filters."""
-    out = db.query(conn, db.sql_text("stage_win_rates"), {"as_of": f.as_of})
+    return stage_win_probabilities_on(conn, [f.as_of]).drop(columns=["as_of"])
+
+
+def stage_win_probabilities_on(conn: db.Connection, days: Sequence[date]) -> pd.DataFrame:
+    """stage_win_probabilities as of each of several days, in one pass (the forecast backtest asks for one
+    per past period). Columns: as_of and those of stage_win_probabilities."""
+    out = db.query(conn, db.sql_text("stage_win_rates"), {"as_of_days": list(days)})
+    out["as_of"] = pd.to_datetime(out["as_of"]).dt.date
     out["empirical"] = out["won"] / out["closed"].where(out["closed"] > 0)
     learned = out["closed"] >= MIN_CLOSED
     out["probability"] = np.where(learned, out["empirical"], out["default_probability"])
@@ -39,7 +49,18 @@ def weighted_pipeline(conn: db.Connection, f: Filters) -> pd.DataFrame:
     A deal in a stage the stages table does not know gets p = 0 and source 'unknown_stage'.
     """
     deals = db.query(conn, f.apply(db.sql_text("open_pipeline")), f.params())
-    probs = stage_win_probabilities(conn, f)[["stage", *SEGMENT, "probability", "source"]]
+    return apply_probabilities(deals, stage_win_probabilities(conn, f))
+
+
+def apply_probabilities(deals: pd.DataFrame, probabilities: pd.DataFrame) -> pd.DataFrame:
+    """Weigh open deals (columns stage, customer_type, channel, amount, default_probability, …) with
+    `stage_win_probabilities` output; adds p_learned, source, weighted_learned, weighted_default.
+
+    The one place the weighting rule lives: weighted_pipeline uses it on today's pipeline, the
+    forecast backtest on a pipeline rebuilt as it stood on a past day (with probabilities learned
+    only from deals closed before that day).
+    """
+    probs = probabilities[["stage", *SEGMENT, "probability", "source"]]
     merged = deals.merge(probs, on=["stage", *SEGMENT], how="left")
     # a segment with no closed history at all has no row: it falls back to the stage default
     no_row = merged["probability"].isna()

@@ -1,11 +1,14 @@
 -- Every open deal with its age in the current stage against that stage's norm, and its last activity.
 -- Norm = p75 of the completed stays in that stage across the whole dataset up to $as_of (a stable yard-
 -- stick that a narrow filter does not make noisy). Without stage history, age in stage is NULL.
-WITH current_stay AS (
-    -- closed deals end in a Won/Lost row that is never exited: keep open stages only
-    SELECT deal_id, stage, entered_at
-    FROM stage_intervals
-    WHERE exited_at IS NULL AND stage IN (SELECT stage FROM stages WHERE kind = 'open')
+WITH open_deals AS (
+    -- an open deal whose creation date the source left blank (an upload) is open now all the same
+    SELECT d.* FROM deal_facts d WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
+),
+current_stay AS (
+    SELECT i.deal_id, i.stage, i.entered_at
+    FROM stage_intervals i SEMI JOIN open_deals o ON o.deal_id = i.deal_id
+    WHERE i.exited_at IS NULL
 ),
 completed AS (
     SELECT stage, datediff('day', entered_at, exited_at) AS days
@@ -51,11 +54,9 @@ final AS (
         lt.last_activity_at::DATE AS last_activity_on,
         CASE WHEN (SELECT tracked FROM has_activities)
              THEN datediff('day', coalesce(lt.last_activity_at, d.created_on), $as_of::DATE) END AS days_since_activity
-    FROM deal_facts d
+    FROM open_deals d
     LEFT JOIN current_stay cs ON cs.deal_id = d.deal_id AND cs.stage = d.stage
     LEFT JOIN norms n ON n.stage = d.stage
     LEFT JOIN last_touch lt ON lt.deal_id = d.deal_id
-    -- an open deal whose creation date the source left blank (an upload) is open now all the same
-    WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
 )
 SELECT * FROM final
