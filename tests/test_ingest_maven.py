@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from salesdash import datasets, ingest, overview
+from salesdash import datasets, ingest, overview, reps
 from salesdash.filters import Filters
 
 MAVEN = Path(__file__).parent / "data" / "maven_crm"
@@ -100,7 +100,7 @@ def test_stages_are_filled(maven_db):
 
 
 def test_shared_dashboard_functions_see_every_open_deal(maven_db):
-    """The weighted pipeline (Reps, Forecast, Weekly) and the stalled-deal health (Funnel) count the
+    """The weighted pipeline (Reps, Forecast, Weekly), the open-deal health and the rep board count the
     500 Prospecting deals without an engage_date too: 2,089 open deals as everywhere else."""
     from salesdash.probability import weighted_pipeline
     from salesdash.stalled import open_deal_health
@@ -109,6 +109,8 @@ def test_shared_dashboard_functions_see_every_open_deal(maven_db):
     f = Filters(date_from=span.first, date_to=span.last, as_of=span.as_of)
     assert len(weighted_pipeline(maven_db, f)) == 2089
     assert len(open_deal_health(maven_db, f)) == 2089
+    total = reps.rows(reps.performance(maven_db, f), "total").iloc[0]
+    assert (total["open_count"], total["won_count"]) == (2089, 4238)
 
 
 def test_every_dashboard_function_runs_on_the_upload(maven_db):
