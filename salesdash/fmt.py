@@ -93,10 +93,12 @@ def day(value: date | None, lang: str) -> str:
     return value.strftime("%d %b %Y").lstrip("0")
 
 
-def month(value: date, lang: str) -> str:
+def month(value: date, lang: str, short: bool = False) -> str:
+    """'Mar 2025' / '2025年3月'; short: 'Mar 25' / '25年3月' (axis labels)."""
     if lang == "zh":
-        return f"{value.year}年{value.month}月"
-    return value.strftime("%b %Y")
+        year = value.year % 100 if short else value.year
+        return f"{year:02d}年{value.month}月" if short else f"{year}年{value.month}月"
+    return value.strftime("%b %y" if short else "%b %Y")
 
 
 FORMATTERS = {

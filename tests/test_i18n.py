@@ -60,4 +60,4 @@ def test_a_missing_key_fails_loudly():
 def test_labels_translate_known_values_and_keep_others():
     assert i18n.label("stage", "Solution design", "zh") == "方案设计"
     assert i18n.label("stage", "Custom stage 9", "zh") == "Custom stage 9"
-    assert i18n.t("core.as_of", "zh", date="2025-01-01") == "数据截至 2025-01-01"
+    assert i18n.t("core.as_of", "zh", date="2025年1月1日") == "数据截至 2025年1月1日"

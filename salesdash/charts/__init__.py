@@ -6,7 +6,12 @@ screen, titles and axis labels from the catalogue.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import plotly.graph_objects as go
+
+from salesdash import fmt
 
 # Okabe & Ito (2008), safe for the common colour-vision deficiencies.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -31,3 +36,22 @@ def style(fig: go.Figure, title: str | None = None, height: int = 380) -> go.Fig
     fig.update_xaxes(showgrid=False, automargin=True)
     fig.update_yaxes(gridcolor="#E5E9EE", automargin=True, zeroline=False)
     return fig
+
+
+def nice_ticks(top: float, count: int = 5) -> list[float]:
+    """Round tick values from 0 to at least `top` (1, 2, 2.5 or 5 times a power of ten apart)."""
+    if not top or top <= 0 or math.isnan(top):
+        return [0.0]
+    raw = top / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    return [i * step for i in range(int(math.ceil(top / step)) + 1)]
+
+
+def money_axis(fig: go.Figure, values: Iterable[float], lang: str, currency: str | None, axis: str = "y") -> None:
+    """Money ticks written as the language reads them ($1.5M / $150万), which d3 formats cannot do."""
+    finite = [v for v in values if v is not None and not math.isnan(v)]
+    ticks = nice_ticks(max(finite, default=0.0))
+    text = [fmt.money(v, lang, currency) for v in ticks]
+    update = fig.update_yaxes if axis == "y" else fig.update_xaxes
+    update(tickmode="array", tickvals=ticks, ticktext=text)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from salesdash import fmt, i18n
-from salesdash.charts import MUTED, PALETTE, style
+from salesdash.charts import MUTED, PALETTE, money_axis, style
 
 
 def stage_funnel(table: pd.DataFrame, lang: str, by_value: bool = False) -> go.Figure:
@@ -23,7 +23,7 @@ def stage_funnel(table: pd.DataFrame, lang: str, by_value: bool = False) -> go.F
             x=table[measure],
             text=texts,
             textinfo="text",
-            textposition="inside",
+            textposition="auto",
             marker={"color": [PALETTE[0]] * (len(table) - 1) + [PALETTE[2]]},
             connector={"fillcolor": "#E8EEF4"},
             hovertemplate="%{y}: %{x:,.0f}<extra></extra>",
@@ -35,7 +35,7 @@ def stage_funnel(table: pd.DataFrame, lang: str, by_value: bool = False) -> go.F
 
 def won_by_month(table: pd.DataFrame, lang: str, currency: str | None) -> go.Figure:
     """Bars of won value per month; months inside the selected period in colour, the rest muted."""
-    months = [fmt.month(m, lang) for m in table["month"]]
+    months = [fmt.month(m, lang, short=True) for m in table["month"]]
     colours = [PALETTE[0] if inside else MUTED for inside in table["in_period"]]
     texts = [fmt.money(v, lang, currency) if v else "" for v in table["won_value"]]
     fig = go.Figure(
@@ -44,7 +44,7 @@ def won_by_month(table: pd.DataFrame, lang: str, currency: str | None) -> go.Fig
             y=table["won_value"],
             marker={"color": colours},
             text=texts,
-            textposition="outside",
+            textposition="auto",
             cliponaxis=False,
             customdata=table["won_count"],
             hovertemplate="%{x}<br>%{y:,.0f} · %{customdata} "
@@ -53,6 +53,7 @@ def won_by_month(table: pd.DataFrame, lang: str, currency: str | None) -> go.Fig
         )
     )
     style(fig, i18n.t("overview.won_by_month_title", lang))
-    fig.update_yaxes(title=i18n.t("overview.won_value_axis", lang), tickformat="~s")
+    fig.update_yaxes(title=i18n.t("overview.won_value_axis", lang))
+    money_axis(fig, table["won_value"], lang, currency)
     fig.update_xaxes(title=None, type="category")
     return fig

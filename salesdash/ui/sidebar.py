@@ -2,6 +2,10 @@
 
 On a session's first run the URL's query parameters seed the widgets; after that the widgets are
 the truth and the URL follows them. Filters are stored in session_state["_filters"] for the page.
+
+Each filter widget has one key per language (`f_channels`, `f_channels.zh`): a keyed widget keeps
+showing the option labels it was created with, so after a language switch a fresh widget is made,
+seeded from the language-independent value kept in session_state["_canon"].
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from typing import Any
 
 import streamlit as st
 
-from salesdash import datasets, i18n
+from salesdash import datasets, fmt, i18n
 from salesdash.filters import DIMENSIONS, PRESETS, URL_KEYS, Filters, from_query, preset_range
 from salesdash.ui.core import DATASET_CHOICE_KEY, UPLOAD_KEY, active, data, dataset_span, lang, t, tl
 
@@ -38,20 +42,44 @@ def _seed_from_url(as_of: date, options: dict[str, list[str]]) -> None:
     st.session_state[_SEEDED] = True
 
 
+def _key(name: str) -> str:
+    """The widget key of a filter in the session's language."""
+    return name if lang() == i18n.DEFAULT_LANG else f"{name}.{lang()}"
+
+
+def _canon() -> dict[str, Any]:
+    canon: dict[str, Any] = st.session_state.setdefault("_canon", {})
+    return canon
+
+
+def _set(name: str, value: Any) -> None:
+    """Set a filter's value: the language-independent copy and the current widget."""
+    _canon()[name] = value
+    st.session_state[_key(name)] = value
+
+
+def _prepare(name: str) -> str:
+    """The widget key to use this run, seeded from the kept value if the widget is new."""
+    key = _key(name)
+    if key not in st.session_state and name in _canon():
+        st.session_state[key] = _canon()[name]
+    return key
+
+
 def _apply_to_widgets(f: Filters) -> None:
-    st.session_state["f_period"] = f.preset
-    st.session_state["f_dates"] = (f.date_from, f.date_to)
+    _set("f_period", f.preset)
+    _set("f_dates", (f.date_from, f.date_to))
     for name in DIMENSIONS:
-        st.session_state[f"f_{name}"] = list(getattr(f, name))
+        _set(f"f_{name}", list(getattr(f, name)))
 
 
 def reset_filters() -> None:
     """Back to this quarter (or the whole span of an upload) and no segment filter."""
     span = dataset_span()
-    st.session_state["f_period"] = _default_preset()
-    st.session_state["f_dates"] = _default_dates(span)
+    _set("f_period", _default_preset())
+    _set("f_dates", _default_dates(span))
     for name in DIMENSIONS:
-        st.session_state[f"f_{name}"] = []
+        _set(f"f_{name}", [])
 
 
 def _default_preset() -> str:
@@ -90,7 +118,7 @@ def render() -> Filters:
         st.subheader(t("core.filters"))
         f = _filter_widgets(span, options)
         st.button(t("core.reset_filters"), on_click=reset_filters, icon=":material/restart_alt:", width="stretch")
-        st.caption(t("core.as_of", date=span.as_of.isoformat()))
+        st.caption(t("core.as_of", date=fmt.day(span.as_of, lang())))
 
     st.session_state["_filters"] = f
     _write_url(f)
@@ -116,42 +144,44 @@ def _filter_widgets(span: datasets.Span, options: dict[str, list[str]]) -> Filte
         t("core.period"),
         options=list(PRESETS),
         format_func=lambda p: t(f"core.preset.{p}"),
-        key="f_period",
+        key=_prepare("f_period"),
         on_change=_on_period_change,
-        args=(span,),
     )
+    _canon()["f_period"] = period
     if period == "custom":
-        picked = st.date_input(t("core.date_range"), key="f_dates")
+        picked = st.date_input(t("core.date_range"), key=_prepare("f_dates"))
+        _canon()["f_dates"] = picked
         start, end = _range_of(picked, span)
     else:
         start, end = preset_range(period, span.as_of)
-        st.caption(f"{start.isoformat()} → {end.isoformat()}")
+        st.caption(f"{fmt.day(start, lang())} → {fmt.day(end, lang())}")
     chosen: dict[str, Any] = {}
     names = data(datasets.rep_names)
     for name in DIMENSIONS:
         kind = _VALUE_KINDS.get(name)
         fmt_func = (lambda v, k=kind: tl(k, v)) if kind else (lambda v: names.get(v, v))
-        current = st.session_state.get(f"f_{name}", [])
+        key = _prepare(f"f_{name}")
+        current = st.session_state.get(key, [])
         if any(v not in options[name] for v in current):  # e.g. a value of another dataset
-            st.session_state[f"f_{name}"] = [v for v in current if v in options[name]]
-        chosen[name] = tuple(
-            st.multiselect(
-                t(f"core.dim.{name}"),
-                options=options[name],
-                format_func=fmt_func,
-                key=f"f_{name}",
-                placeholder=t("core.all"),
-            )
+            st.session_state[key] = [v for v in current if v in options[name]]
+        picked = st.multiselect(
+            t(f"core.dim.{name}"),
+            options=options[name],
+            format_func=fmt_func,
+            key=key,
+            placeholder=t("core.all"),
         )
+        _canon()[f"f_{name}"] = picked
+        chosen[name] = tuple(picked)
     return Filters(date_from=start, date_to=end, as_of=span.as_of, preset=period, **chosen)
 
 
-def _on_period_change(span: datasets.Span) -> None:
+def _on_period_change() -> None:
     """Switching to a custom range starts from the range that was shown, not from today."""
-    if st.session_state.get("f_period") == "custom":
+    if st.session_state.get(_key("f_period")) == "custom":
         last = st.session_state.get("_filters")
         if last is not None:
-            st.session_state["f_dates"] = (last.date_from, last.date_to)
+            _set("f_dates", (last.date_from, last.date_to))
 
 
 def _range_of(picked: object, span: datasets.Span) -> tuple[date, date]:
