@@ -9,6 +9,8 @@ st.set_page_config(page_title="salesdash", page_icon=":material/monitoring:", la
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/funnel.py", title=t("funnel.page_title"), icon=":material/filter_alt:"),
+    st.Page("pages/bottlenecks.py", title=t("bottlenecks.page_title"), icon=":material/hourglass_bottom:"),
 ]
 page = st.navigation(pages)
 

@@ -46,6 +46,11 @@ def funnel_stages(conn: db.Connection) -> pd.DataFrame:
     )
 
 
+def all_stages(conn: db.Connection) -> pd.DataFrame:
+    """Every stage, won and lost included, in process order: stage, position, kind."""
+    return db.query(conn, "SELECT stage, position, kind FROM stages ORDER BY position")
+
+
 def _cohort(conn: db.Connection, f: Filters, group_sql: str, cohort_from: date) -> pd.DataFrame:
     sql = f.apply(stage_history.sql(conn, "funnel_cohort")).replace("/*group*/", group_sql)
     return db.query(conn, sql, f.params() | {"cohort_from": cohort_from})
@@ -161,6 +166,30 @@ def segment_funnel(conn: db.Connection, f: Filters, dimension: str, top: int = 6
     out = out.sort_values(["_order", "position"], kind="stable").drop(columns=["_order", "target_conversion", "still_open"])
     out["segment"] = out["segment"].astype(object).where(out["segment"] != NONE, None)
     return out.reset_index(drop=True)
+
+
+def segment_steps(seg: pd.DataFrame, conversion: pd.DataFrame) -> pd.DataFrame:
+    """`segment_funnel` rows as stage steps, each with the target from `stage_conversion`.
+
+    Columns: segment, stage, next_stage, reached, converted, conversion, target, gap.
+    """
+    targets = conversion.set_index("stage")["target"]
+    out = seg[["segment", "stage", "kind", "reached"]].copy()
+    by_segment = out.groupby(out["segment"].astype(str), sort=False)
+    out["next_stage"] = by_segment["stage"].shift(-1)
+    out["converted"] = by_segment["reached"].shift(-1)
+    out = out[(out["kind"] == "open") & out["next_stage"].notna()].drop(columns="kind")
+    out["converted"] = out["converted"].astype(int)
+    out["conversion"] = out["converted"] / out["reached"].where(out["reached"] > 0)
+    out["target"] = out["stage"].map(targets).astype(float)
+    out["gap"] = out["conversion"] - out["target"]
+    return out.reset_index(drop=True)
+
+
+def open_share(reached: pd.DataFrame) -> float:
+    """Share of the period's cohort still open (from `reached_by_stage`): how young the cohort is."""
+    total = float(reached["reached"].iloc[0]) if len(reached) else 0.0
+    return float(reached["still_open"].sum()) / total if total else float("nan")
 
 
 def trend_start(f: Filters, grain: str) -> date:

@@ -13,7 +13,6 @@ from salesdash.filters import Filters
 METRICS = ("snapshot_stage", "lost_at_stage")
 
 VIEWS = ("cohort", "snapshot")
-UNKNOWN_STAGE = "\x00unknown"  # lost deals whose stage at loss the source does not give
 
 
 def _end_ts(f: Filters) -> datetime:
@@ -37,18 +36,31 @@ def snapshot_by_stage(conn: db.Connection, f: Filters) -> pd.DataFrame:
 def lost_by_stage(conn: db.Connection, f: Filters) -> pd.DataFrame:
     """Deals lost in the period by stage at loss and reason.
 
-    Columns: stage (UNKNOWN_STAGE when not given), position (NaN when unknown), lost_reason (None when not
-    given), deals, value, stage_deals / stage_value (totals of the stage), share_of_value (of all lost value).
+    Columns: stage and position (None / NaN when the source does not say where it was lost), lost_reason
+    (None when not given), deals, value, stage_deals / stage_value (totals of the stage), share_of_value
+    (of all lost value).
     """
     out = db.query(conn, f.apply(stage_history.sql(conn, "funnel_lost")), f.params())
-    out["stage"] = out["stage"].astype(object).where(out["stage"].notna(), UNKNOWN_STAGE)
-    out["lost_reason"] = out["lost_reason"].astype(object).where(out["lost_reason"].notna(), None)
-    by_stage = out.groupby("stage", sort=False)
+    for col in ("stage", "lost_reason"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    by_stage = out.groupby("stage", sort=False, dropna=False)
     out["stage_deals"] = by_stage["deals"].transform("sum")
     out["stage_value"] = by_stage["value"].transform("sum")
     total = float(out["value"].sum())
     out["share_of_value"] = out["value"] / total if total else float("nan")
     return out
+
+
+def headcount(table: pd.DataFrame) -> int:
+    """Deals in a funnel table: the first stage's reached (cohort) or all open deals (snapshot)."""
+    if "reached" in table:
+        return int(table["reached"].iloc[0]) if len(table) else 0
+    return int(table["deals"].sum())
+
+
+def total_value(deals: pd.DataFrame) -> float:
+    """Σ amount of a deal list (amounts not given count 0)."""
+    return float(deals["amount"].fillna(0).sum())
 
 
 def stage_deals(conn: db.Connection, f: Filters, stage: str, view: str = "cohort") -> pd.DataFrame:

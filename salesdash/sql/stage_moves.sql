@@ -1,9 +1,9 @@
 -- Stage history, one row per stage a deal entered (derived once per dataset by salesdash.stage_history).
 -- from_stage / move say how it got there: created, forward (to the next stage), skip (jumped ahead),
--- backward, won, lost, reopened (out of a closed stage). exited_at is when it left (NULL while there);
--- days is set for open stages that were left (by a later stage event or by the close). A close without
--- a stage event into Won/Lost gets its exit row here, so every closed deal with a history ends in a
--- won or lost row.
+-- backward, won, lost, reopened (out of a closed stage). exited_at is when it left (NULL while there).
+-- days (calendar days, as the stalled-deal rule counts them) is set for open stages that were left,
+-- by a later stage event or by the close. A close without a stage event into Won/Lost gets its exit
+-- row here, so every closed deal with a history ends in a won or lost row.
 WITH stage_list AS (
     SELECT stage, position, kind FROM stages
 ),
@@ -80,7 +80,7 @@ final AS (
         END AS move,
         o.entered_at,
         o.next_at AS exited_at,
-        CASE WHEN s.kind = 'open' THEN date_diff('second', o.entered_at, o.next_at) / 86400.0 END AS days,
+        CASE WHEN s.kind = 'open' THEN datediff('day', o.entered_at, o.next_at) END AS days,
         o.next_at IS NULL AS is_last,
         d.customer_type,
         d.channel,

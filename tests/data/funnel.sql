@@ -136,3 +136,6 @@ INSERT INTO activities VALUES
     ('A07', 'F16', 'AS', 'C2', 'call',    '2025-03-29 10:00', 'connected'),
     ('A08', 'F18', 'AS', 'C1', 'email',   '2025-03-26 10:00', 'sent'),
     ('A09', 'F20', 'AS', 'O2', 'visit',   '2025-03-30 10:00', 'held');
+
+-- The dataset's reference date, as a build writes it (the app then looks at it as of the end of Q1).
+INSERT INTO dataset_info VALUES ('as_of', '2025-03-31');

@@ -1,0 +1,30 @@
+-- Median days per stage for each value of each comparison dimension, over the stays that ended in the
+-- period (segment filters apply). One scan with GROUPING SETS; `dimension` names the set.
+WITH stays AS (
+    SELECT d.stage, d.days, d.customer_type, d.channel, d.team, d.product, d.lead_source
+    FROM /*history*/stage_moves d
+    WHERE d.kind = 'open' AND d.exited_at >= $from_ts AND d.exited_at < $end_ts /*segment*/
+),
+grouped AS (
+    SELECT
+        stage,
+        CASE
+            WHEN grouping(customer_type) = 0 THEN 'customer_type'
+            WHEN grouping(channel) = 0 THEN 'channel'
+            WHEN grouping(team) = 0 THEN 'team'
+            WHEN grouping(product) = 0 THEN 'product'
+            ELSE 'lead_source'
+        END AS dimension,
+        coalesce(customer_type, channel, team, product, lead_source) AS segment,
+        count(*) AS stays,
+        quantile_cont(days, 0.5) AS median_days
+    FROM stays
+    GROUP BY GROUPING SETS (
+        (stage, customer_type), (stage, channel), (stage, team), (stage, product), (stage, lead_source)
+    )
+),
+final AS (
+    SELECT g.dimension, g.segment, g.stage, s.position, g.stays, g.median_days
+    FROM grouped g JOIN stages s USING (stage)
+)
+SELECT * FROM final ORDER BY dimension, segment, position
