@@ -87,24 +87,29 @@ else:
 
 st.divider()
 st.subheader(t("bottlenecks.stalled_heading"))
-st.caption(t("bottlenecks.stalled_help", n=fmt.count(len(stuck), lang()),
-             value=fmt.money(funnel_deals.total_value(stuck), lang(), cur), days=stalled.INACTIVE_DAYS))  # fmt: skip
-deal_list(
-    stuck,
-    {"name": "funnel.col.name", "account_name": "funnel.col.account", "rep_name": "funnel.col.owner",
-     "team": "funnel.col.team", "stage": "funnel.col.stage", "amount": "funnel.col.amount",
-     "age_in_stage_days": "bottlenecks.col.age", "stage_p75_days": "bottlenecks.col.norm_p75_days",
-     "last_activity_on": "bottlenecks.col.last_activity", "days_since_activity": "bottlenecks.col.days_since_activity",
-     "expected_close": "funnel.col.expected_close", "slow_in_stage": "bottlenecks.col.slow_in_stage",
-     "inactive": "bottlenecks.col.inactive"},
-    name="stalled-deals",
-    key="bottlenecks_stalled",
-    column_config={"amount": st.column_config.NumberColumn(format="localized"),
-                   "age_in_stage_days": st.column_config.NumberColumn(format="%d"),
-                   "stage_p75_days": st.column_config.NumberColumn(format="%.0f"),
-                   "days_since_activity": st.column_config.NumberColumn(format="%d")},
-    translate={"stage": "stage"},
-)  # fmt: skip
+if not history and not present["activities"]:
+    missing_note("bottlenecks.no_stall_rule")
+elif stuck.empty:
+    st.success(t("bottlenecks.no_stalled"), icon=":material/check_circle:")
+else:
+    st.caption(t("bottlenecks.stalled_help", n=fmt.count(len(stuck), lang()),
+                 value=fmt.money(funnel_deals.total_value(stuck), lang(), cur), days=stalled.INACTIVE_DAYS))  # fmt: skip
+    deal_list(
+        stuck,
+        {"name": "funnel.col.name", "account_name": "funnel.col.account", "rep_name": "funnel.col.owner",
+         "team": "funnel.col.team", "stage": "funnel.col.stage", "amount": "funnel.col.amount",
+         "age_in_stage_days": "bottlenecks.col.age", "stage_p75_days": "bottlenecks.col.norm_p75_days",
+         "last_activity_on": "bottlenecks.col.last_activity", "days_since_activity": "bottlenecks.col.days_since_activity",
+         "expected_close": "funnel.col.expected_close", "slow_in_stage": "bottlenecks.col.slow_in_stage",
+         "inactive": "bottlenecks.col.inactive"},
+        name="stalled-deals",
+        key="bottlenecks_stalled",
+        column_config={"amount": st.column_config.NumberColumn(format="localized"),
+                       "age_in_stage_days": st.column_config.NumberColumn(format="%d"),
+                       "stage_p75_days": st.column_config.NumberColumn(format="%.0f"),
+                       "days_since_activity": st.column_config.NumberColumn(format="%d")},
+        translate={"stage": "stage"},
+    )  # fmt: skip
 
 st.divider()
 st.subheader(t("bottlenecks.flow_heading"))

@@ -115,8 +115,10 @@ def _row(kind: str, stage: object, next_stage: object, dimension: object, segmen
                               amount, deals, score), strict=True))  # fmt: skip
 
 
-def _points(share: float) -> str:
-    return f"{abs(share) * 100:.0f}"
+def _points(share: float, reference: float) -> str:
+    """Points between two shares as the reader sees them: the difference of the rounded percentages
+    (62% against 70% reads as 8 points, whatever the decimals behind them)."""
+    return str(abs(int(f"{share * 100:.0f}") - int(f"{reference * 100:.0f}")))
 
 
 def subject(dimension: str, segment: object, lang: str) -> str:
@@ -131,18 +133,17 @@ def finding_text(row: pd.Series, lang: str, currency: str | None = None) -> str:
     nxt = i18n.label("stage", row["next_stage"], lang) if isinstance(row["next_stage"], str) else ""
     kind = row["kind"]
     if kind == "stage_leak":
-        gap = float(row["value"]) - float(row["reference"])
         return i18n.t(
             "findings.stage_leak", lang, stage=stage, next=nxt,
             conversion=fmt.pct(row["value"], lang, 0), target=fmt.pct(row["reference"], lang, 0),
-            points=_points(gap), leaked=fmt.money(row["amount"], lang, currency), stalled=fmt.count(row["deals"], lang),
+            points=_points(float(row["value"]), float(row["reference"])), leaked=fmt.money(row["amount"], lang, currency), stalled=fmt.count(row["deals"], lang),
         )  # fmt: skip
     if kind == "segment_conversion":
         return i18n.t(
             "findings.segment_conversion", lang, who=subject(str(row["dimension"]), row["segment"], lang),
             stage=stage, next=nxt, conversion=fmt.pct(row["value"], lang, 0),
-            points=_points(float(row["value"]) - float(row["reference"])), target=fmt.pct(row["reference"], lang, 0),
-            rest_points=_points(float(row["value"]) - float(row["other"])),
+            points=_points(float(row["value"]), float(row["reference"])), target=fmt.pct(row["reference"], lang, 0),
+            rest_points=_points(float(row["value"]), float(row["other"])),
             others=i18n.t(f"findings.others.{row['dimension']}", lang),
             lost=fmt.money(row["amount"], lang, currency),
         )  # fmt: skip
