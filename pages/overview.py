@@ -5,7 +5,7 @@ import streamlit as st
 from salesdash import fmt, overview
 from salesdash.charts import overview as overview_charts
 from salesdash.funnel import reached_by_stage
-from salesdash.ui import current_filters, data, kpi_cards, lang, missing_note, t
+from salesdash.ui import current_filters, data, kpi_cards, lang, missing_note, t, table
 from salesdash.ui.core import currency
 
 f = current_filters()
@@ -26,6 +26,13 @@ if overview.nothing_matches(kpis):
     st.warning(t("core.no_match"), icon=":material/filter_alt_off:")
     st.stop()
 kpi_cards(kpis)
+with st.expander(t("overview.kpi_table"), icon=":material/table:"):
+    table(
+        overview.labelled(kpis, lang()),
+        {"label": "overview.col_metric", "value": "overview.col_value", "previous": "overview.col_previous",
+         "change": "overview.col_change", "sample": "overview.col_sample"},
+        name="overview-kpis",
+    )  # fmt: skip
 notes = kpis.set_index("metric")["value"]
 if notes.isna()["quota_attainment"]:
     missing_note("overview.no_quota")

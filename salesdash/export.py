@@ -60,7 +60,7 @@ def to_xlsx_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
             sheet = writer.sheets[title]
             sheet.freeze_panes(1, 0)
             for i, col in enumerate(safe.columns):
-                sample = safe[col].astype(str).head(200)
-                width = max([len(str(col)), *(len(v) for v in sample)], default=8)
+                sample = safe[col].head(200)
+                width = max([len(str(col)), *(len(str(v)) for v in sample)], default=8)
                 sheet.set_column(i, i, min(max(width + 2, 8), 60))
     return buffer.getvalue()

@@ -17,18 +17,17 @@ def _missing(value: float | int | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def compact(value: float, lang: str) -> str:
-    """1234567 -> '1.23M' (en) / '123.5万' (zh)."""
+def compact(value: float, lang: str, trim: bool = False) -> str:
+    """1234567 -> '1.23M' (en) / '123万' (zh); trim drops trailing zeros ('5.00M' -> '5M', for axes)."""
     sign = "-" if value < 0 else ""
     v = abs(value)
-    if lang == "zh":
-        for size, unit in ((1e8, "亿"), (1e4, "万")):
-            if v >= size:
-                return f"{sign}{v / size:,.{_digits(v / size)}f}{unit}"
-        return f"{sign}{v:,.0f}"
-    for size, unit in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+    units = ((1e8, "亿"), (1e4, "万")) if lang == "zh" else ((1e9, "B"), (1e6, "M"), (1e3, "K"))
+    for size, unit in units:
         if v >= size:
-            return f"{sign}{v / size:,.{_digits(v / size)}f}{unit}"
+            number = f"{v / size:,.{_digits(v / size)}f}"
+            if trim and "." in number:
+                number = number.rstrip("0").rstrip(".")
+            return f"{sign}{number}{unit}"
     return f"{sign}{v:,.0f}"
 
 
@@ -36,12 +35,12 @@ def _digits(scaled: float) -> int:
     return 2 if scaled < 10 else 1 if scaled < 100 else 0
 
 
-def money(value: float | None, lang: str, currency: str | None = "USD") -> str:
+def money(value: float | None, lang: str, currency: str | None = "USD", trim: bool = False) -> str:
     if _missing(value):
         return DASH
     assert value is not None
     symbol = CURRENCY_SYMBOLS.get((currency or "").upper(), "")
-    text = compact(float(value), lang)
+    text = compact(float(value), lang, trim)
     if text.startswith("-"):
         return "-" + symbol + text[1:]
     return symbol + text

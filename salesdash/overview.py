@@ -10,7 +10,7 @@ from datetime import date
 
 import pandas as pd
 
-from salesdash import db
+from salesdash import db, i18n
 from salesdash.filters import Filters, add_months
 
 # metric name -> unit kind (see salesdash.fmt.value); the order is the order of the cards.
@@ -79,6 +79,13 @@ def kpis(conn: db.Connection, f: Filters) -> pd.DataFrame:
         for name, unit in KPI_UNITS.items()
     ]
     return pd.DataFrame(rows)
+
+
+def labelled(kpis: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The kpis frame with a `label` column in the user's language (for the table and its export)."""
+    out = kpis.copy()
+    out["label"] = [i18n.t(f"metric.{m}", lang) for m in out["metric"]]
+    return out
 
 
 def nothing_matches(kpis: pd.DataFrame) -> bool:

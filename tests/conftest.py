@@ -41,3 +41,16 @@ def tiny(tiny_path: Path) -> Iterator[db.Connection]:
 def q2_2025() -> Filters:
     """Q2 2025 as of its last day, no segment filter (the tiny fixture's main period)."""
     return Filters(date_from=date(2025, 4, 1), date_to=date(2025, 6, 30), as_of=date(2025, 6, 30))
+
+
+DEMO_AS_OF = date(2025, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small demo company (8,000 deals, as of 2025-11-25) for page and browser tests."""
+    from salesdash.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    build_demo(path, deals=8_000, seed=7, as_of=DEMO_AS_OF)
+    return path

@@ -21,7 +21,7 @@ def test_formula_cells_are_neutralised_and_numbers_kept():
 
 def test_xlsx_has_one_sheet_per_table_with_values():
     a = pd.DataFrame({"stage": ["Won", "=cmd"], "deals": [3, 4]})
-    b = pd.DataFrame({"x": [1.5]})
+    b = pd.DataFrame({"x": [1.5, float("nan")], "label": ["a", None]})  # missing values must not break sizing
     data = export.to_xlsx_bytes({"Funnel: by stage/value": a, "Other": b})
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     assert book.sheet_names == ["Funnel  by stage value", "Other"]

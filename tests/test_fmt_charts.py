@@ -37,4 +37,4 @@ def test_nice_ticks_cover_the_top():
 def test_money_axis_in_chinese():
     fig = go.Figure(go.Bar(y=[1_000_000, 1_590_000]))
     money_axis(fig, [1_000_000, 1_590_000], "zh", "USD")
-    assert list(fig.layout.yaxis.ticktext) == ["$0", "$50.0万", "$100万", "$150万", "$200万"]
+    assert list(fig.layout.yaxis.ticktext) == ["$0", "$50万", "$100万", "$150万", "$200万"]

@@ -64,3 +64,44 @@ def test_broken_database_gets_a_message_not_a_traceback(tmp_path, monkeypatch):
     at = run_app()
     assert not at.exception
     assert any("cannot be read" in e.value for e in at.error)
+
+
+def test_locked_database_explains_and_offers_retry(tiny_path, tmp_path, monkeypatch):
+    import shutil
+    import subprocess
+    import sys
+
+    locked = tmp_path / "locked.duckdb"
+    shutil.copy(tiny_path, locked)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('held', flush=True); time.sleep(60)", str(locked)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setenv("SALESDASH_DB", str(locked))
+        at = run_app()
+        assert not at.exception
+        assert any("locked by another program" in e.value for e in at.error)
+        assert any(b.label == "Retry" for b in at.button)
+    finally:
+        holder.kill()
+
+
+def test_first_start_builds_the_demo_database(tmp_path, monkeypatch):
+    target = tmp_path / "fresh" / "salesdash.duckdb"
+    monkeypatch.setenv("SALESDASH_DB", str(target))
+    monkeypatch.setattr("salesdash.ui.startup.FIRST_START_DEALS", 2_000)  # the real start builds 30,000
+    at = run_app(timeout=120)
+    assert not at.exception
+    assert target.exists() and not list(target.parent.glob("*.tmp"))
+    assert len(at.metric) == 10
+
+
+def test_kpi_table_is_shown_with_downloads():
+    at = run_app(query=Q2)
+    frame = at.dataframe[0].value
+    assert list(frame.columns) == ["Metric", "This period", "Previous period", "Change", "Sample (n)"]
+    assert frame.set_index("Metric").loc["Won value", "This period"] == 1000
+    assert len(at.get("download_button")) == 2

@@ -52,6 +52,6 @@ def money_axis(fig: go.Figure, values: Iterable[float], lang: str, currency: str
     """Money ticks written as the language reads them ($1.5M / $150万), which d3 formats cannot do."""
     finite = [v for v in values if v is not None and not math.isnan(v)]
     ticks = nice_ticks(max(finite, default=0.0))
-    text = [fmt.money(v, lang, currency) for v in ticks]
+    text = [fmt.money(v, lang, currency, trim=True) for v in ticks]
     update = fig.update_yaxes if axis == "y" else fig.update_xaxes
     update(tickmode="array", tickvals=ticks, ticktext=text)

@@ -44,7 +44,10 @@ def won_by_month(table: pd.DataFrame, lang: str, currency: str | None) -> go.Fig
             y=table["won_value"],
             marker={"color": colours},
             text=texts,
-            textposition="auto",
+            textposition="outside",
+            textangle=0,
+            textfont={"size": 11},
+            constraintext="none",
             cliponaxis=False,
             customdata=table["won_count"],
             hovertemplate="%{x}<br>%{y:,.0f} · %{customdata} "
