@@ -27,7 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from salesdash import db, overview  # noqa: E402
+from functools import partial  # noqa: E402
+
+from salesdash import bottlenecks, datasets, db, funnel, funnel_deals, overview, stalled, targets  # noqa: E402
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -35,6 +37,11 @@ CACHE = ROOT / "benchmarks" / "cache"
 AS_OF = date(2025, 11, 25)
 
 DataWork = Callable[[db.Connection, Filters], Any]
+
+
+def _dataset_parts(conn: db.Connection, f: Filters) -> object:
+    """What the Funnel and Bottlenecks pages ask of the dataset before any metric: parts, stages, targets."""
+    return datasets.has_rows(conn), funnel.funnel_stages(conn), funnel.all_stages(conn), targets.defaults(conn)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,29 @@ PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
+    ),
+    "funnel": PageBench(
+        file="pages/funnel.py",
+        work=(
+            _dataset_parts,
+            reached_by_stage,
+            partial(funnel.segment_funnel, dimension="channel"),
+            partial(funnel.conversion_trend, grain="month"),
+            funnel_deals.lost_by_stage,
+        ),
+    ),
+    "bottlenecks": PageBench(
+        file="pages/bottlenecks.py",
+        work=(
+            _dataset_parts,
+            reached_by_stage,
+            bottlenecks.time_in_stage,
+            funnel_deals.lost_by_stage,
+            stalled.stalled_deals,
+            bottlenecks.conversion_by_segment,
+            bottlenecks.segment_stays,
+            bottlenecks.stage_flow,
+        ),
     ),
 }
 

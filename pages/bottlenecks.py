@@ -25,13 +25,14 @@ if not present["activities"]:
     missing_note("bottlenecks.no_activities")
 
 goals = stage_targets()
-conversion = data(funnel.stage_conversion, f, goals)
+reached = data(funnel.reached_by_stage, f)
+conversion = funnel.stage_conversion_of(reached, goals)
 times = data(bottlenecks.time_in_stage, f)
 lost = data(funnel_deals.lost_by_stage, f)
 stuck = data(stalled.stalled_deals, f)
 ranked = bottlenecks.rank_bottlenecks(conversion, times, bottlenecks.leak_by_stage(lost, stuck))
 by_segment = data(bottlenecks.conversion_by_segment, f, goals)
-segment_times = bottlenecks.against_norm(data(bottlenecks.time_by_segment, f), times)
+segment_times = bottlenecks.against_norm(data(bottlenecks.segment_stays, f), times)
 found = findings.findings(ranked, by_segment, segment_times, times)
 
 st.subheader(t("bottlenecks.findings_title"))
@@ -40,7 +41,7 @@ if found.empty:
 else:
     with st.container(border=True):
         st.markdown("\n".join(f"- {findings.finding_text(row, lang(), currency())}" for _, row in found.iterrows()))
-young = funnel.open_share(data(funnel.reached_by_stage, f))
+young = funnel.open_share(reached)
 if young == young and young > 0.3:
     st.caption(t("funnel.young_cohort", pct=fmt.pct(young, lang(), 0)))
 
@@ -52,6 +53,7 @@ deal_list(
     table,
     {"rank": "bottlenecks.col.rank", "flag": "bottlenecks.col.flag", "step": "bottlenecks.col.step",
      "conversion": "bottlenecks.col.conversion", "target": "bottlenecks.col.target", "gap": "bottlenecks.col.gap",
+     "still_open_share": "bottlenecks.col.still_open", "lost_exit_share": "bottlenecks.col.lost_exits",
      "leaked_value": "bottlenecks.col.leaked", "lost_value": "bottlenecks.col.lost", "stalled_deals": "bottlenecks.col.stalled_deals",
      "stalled_value": "bottlenecks.col.stalled", "median_days": "bottlenecks.col.median_days",
      "norm_median_days": "bottlenecks.col.norm_days"},

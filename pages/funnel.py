@@ -31,10 +31,11 @@ by_value = measure == "value"
 st.caption(t(f"funnel.view_{view}_help"))
 
 goals = stage_targets()
-table = data(funnel.reached_by_stage, f) if view == "cohort" else data(funnel_deals.snapshot_by_stage, f)
-conversion = data(funnel.stage_conversion, f, goals)
+reached = data(funnel.reached_by_stage, f)
+table = reached if view == "cohort" else data(funnel_deals.snapshot_by_stage, f)
+conversion = funnel.stage_conversion_of(reached, goals)
 if funnel_deals.headcount(table) == 0:
-    st.warning(t("funnel.empty_" + view), icon=":material/filter_alt_off:")
+    st.warning(t(f"funnel.empty_{view}"), icon=":material/filter_alt_off:")
 else:
     left, right = st.columns([3, 2], gap="large")
     picked = st.session_state.get("funnel_stage")

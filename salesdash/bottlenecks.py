@@ -16,12 +16,12 @@ import pandas as pd
 from salesdash import db, fmt, funnel, funnel_deals, i18n, stage_history, stalled
 from salesdash.filters import Filters
 
-METRICS = ("time_in_stage", "stage_norm", "open_age_in_stage", "leaked_value", "bottleneck", "stage_flow")
+METRICS = ("time_in_stage", "stage_norm", "open_age_in_stage", "lost_on_exit", "leaked_value", "bottleneck", "stage_flow")
 
 FAR_ABOVE = 1.5  # a median at least this many times the stage's norm median is "far above" it
 MIN_EXTRA_DAYS = 2.0  # ...and at least this many days longer (1 day against a half-day norm is not a finding)
 SMALL_SAMPLE = funnel.SMALL_SAMPLE
-FLAGS = ("bottleneck", "slow", "ok")
+FLAGS = ("bottleneck", "young", "slow", "ok")
 
 
 def _bounds(f: Filters) -> dict[str, datetime]:
@@ -35,12 +35,15 @@ def time_in_stage(conn: db.Connection, f: Filters) -> pd.DataFrame:
     """Time in each open stage, in days.
 
     Columns: stage, position; for stays that ended in the period (segment filters apply): stays,
-    p10_days, p25_days, median_days, p75_days, p90_days; the norm (every stay completed by the as-of
+    lost_exits and lost_exit_share (of them, ended with the deal lost), p10_days, p25_days, median_days,
+    p75_days, p90_days; the norm (every stay completed by the as-of
     date, whole dataset): norm_stays, norm_median_days, norm_p75_days, norm_p90_days; the deals open
     now: open_deals (with a known age), age_p10_days … age_p90_days; ratio (median ÷ norm median),
     slow (ratio ≥ FAR_ABOVE and at least MIN_EXTRA_DAYS more), small_sample (stays < 30).
     """
-    out = db.query(conn, f.apply(stage_history.sql(conn, "stage_times")), f.params() | _bounds(f))
+    sql = f.apply(stage_history.sql(conn, "stage_times", f.as_of))
+    out = db.query(conn, sql, f.params() | _bounds(f) | {"as_of_end": stage_history.as_of_end(f.as_of)})
+    out["lost_exit_share"] = out["lost_exits"] / out["stays"].where(out["stays"] > 0)
     return _with_ratio(out, out["median_days"], out["norm_median_days"], out["stays"])
 
 
@@ -52,12 +55,12 @@ def _with_ratio(out: pd.DataFrame, median: pd.Series, norm: pd.Series, n: pd.Ser
     return out
 
 
-def time_by_segment(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """Median days per stage for every value of the comparison dimensions (funnel.SEGMENT_DIMENSIONS),
-    over the stays that ended in the period.
+def segment_stays(conn: db.Connection, f: Filters) -> pd.DataFrame:
+    """The stays that ended in the period for every value of the comparison dimensions
+    (funnel.SEGMENT_DIMENSIONS): how long they took and how many ended with the deal lost.
 
-    Columns: dimension, segment (None when the deal has no value), stage, position, stays, median_days.
-    Compare with `time_in_stage`'s norm through `against_norm`.
+    Columns: dimension, segment (None when the deal has no value), stage, position, stays, median_days,
+    lost_exits, lost_exit_value. Compare with the norm and the rest of the dimension through `against_norm`.
     """
     out = db.query(conn, f.apply(stage_history.sql(conn, "segment_times")), f.params() | _bounds(f))
     out["segment"] = out["segment"].astype(object).where(out["segment"].notna(), None)
@@ -65,10 +68,15 @@ def time_by_segment(conn: db.Connection, f: Filters) -> pd.DataFrame:
 
 
 def against_norm(by_segment: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
-    """`time_by_segment` rows with norm_median_days, ratio, slow and small_sample added."""
+    """`segment_stays` rows with norm_median_days, ratio, slow and small_sample (time against the stage's
+    norm), and lost_exit_share with rest_lost_exit_share (the dimension's other values together)."""
     norms = times.set_index("stage")["norm_median_days"]
     out = by_segment.copy()
     out["norm_median_days"] = out["stage"].map(norms).astype(float)
+    out["lost_exit_share"] = out["lost_exits"] / out["stays"].where(out["stays"] > 0)
+    totals = out.groupby(["dimension", "stage"])[["stays", "lost_exits"]].transform("sum")
+    out["rest_stays"] = totals["stays"] - out["stays"]
+    out["rest_lost_exit_share"] = (totals["lost_exits"] - out["lost_exits"]) / out["rest_stays"].where(out["rest_stays"] > 0)
     return _with_ratio(out, out["median_days"], out["norm_median_days"], out["stays"])
 
 
@@ -77,55 +85,29 @@ def conversion_by_segment(conn: db.Connection, f: Filters, targets: funnel.Targe
     conversion of all the other values of the same dimension beside it, and the value lost at the stage.
 
     Columns: dimension, segment, stage, next_stage, position, reached, converted, reached_value,
-    conversion, target, gap, rest_reached, rest_conversion (the dimension's other values together),
-    lost_deals, lost_value (deals lost in the period at this stage).
+    conversion, target, gap, settled (see funnel.SETTLED), rest_reached, rest_conversion (the
+    dimension's other values together), lost_deals, lost_value (deals lost in the period at this stage).
     """
     raw = db.query(conn, f.apply(stage_history.sql(conn, "segment_cohort")), f.params())
     stages = funnel.funnel_stages(conn)
     columns = ["dimension", "segment", "stage", "next_stage", "position", "reached", "converted", "reached_value",
-               "conversion", "target", "gap", "rest_reached", "rest_conversion", "lost_deals", "lost_value"]  # fmt: skip
+               "conversion", "target", "gap", "settled", "rest_reached", "rest_conversion", "lost_deals", "lost_value"]  # fmt: skip
     if raw.empty or stages.empty:
         return pd.DataFrame(columns=columns)
-    raw["segment"] = raw["segment"].astype(object).where(raw["segment"].notna(), funnel.NONE).astype(str)
-    frames = []
-    positions = stages["position"].to_numpy()
-    for (dimension, segment), part in raw.groupby(["dimension", "segment"], sort=True):
-        pos, deals, value = part["position"].to_numpy(), part["deals"].to_numpy(), part["value"].to_numpy()
-        reached = np.array([deals[pos >= p].sum() for p in positions])
-        reached_value = np.array([value[pos >= p].sum() for p in positions])
-        lost = part.set_index("position")[["lost_deals", "lost_value"]]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "dimension": dimension,
-                    "segment": segment,
-                    "stage": stages["stage"].to_numpy(),
-                    "kind": stages["kind"].to_numpy(),
-                    "position": positions,
-                    "reached": reached,
-                    "reached_value": reached_value,
-                    "lost_deals": [int(lost["lost_deals"].get(p, 0)) for p in positions],
-                    "lost_value": [float(lost["lost_value"].get(p, 0.0)) for p in positions],
-                }
-            )
-        )
-    out = pd.concat(frames, ignore_index=True)
-    by_segment = out.groupby(["dimension", "segment"], sort=False)
-    out["next_stage"] = by_segment["stage"].shift(-1)
-    out["converted"] = by_segment["reached"].shift(-1)
-    totals = out.groupby(["dimension", "position"])["reached"].transform("sum")
-    next_totals = out.groupby(["dimension", "position"])["converted"].transform("sum")
-    out = out[(out["kind"] == "open") & out["next_stage"].notna()].copy()
-    out["converted"] = out["converted"].astype(int)
-    out["conversion"] = out["converted"] / out["reached"].where(out["reached"] > 0)
-    out["rest_reached"] = totals[out.index] - out["reached"]
-    rest_converted = next_totals[out.index] - out["converted"]
+    segment = raw["segment"].astype(object).where(raw["segment"].notna(), funnel.NONE)
+    raw["grp"] = list(zip(raw["dimension"], segment, strict=True))
+    out = funnel._conversion(funnel._reached(raw, stages), dict(targets or ()))
+    out["dimension"] = [g[0] for g in out["grp"]]
+    out["segment"] = [None if g[1] == funnel.NONE else g[1] for g in out["grp"]]
+    lost = raw.set_index(["grp", "position"])[["lost_deals", "lost_value"]]
+    keys = pd.MultiIndex.from_arrays([out["grp"], out["position"]])
+    out["lost_deals"] = lost["lost_deals"].reindex(keys).fillna(0).astype(np.int64).to_numpy()
+    out["lost_value"] = lost["lost_value"].reindex(keys).fillna(0.0).to_numpy()
+    by_dimension = out.groupby(["dimension", "position"])
+    out["rest_reached"] = by_dimension["reached"].transform("sum") - out["reached"]
+    rest_converted = by_dimension["converted"].transform("sum") - out["converted"]
     out["rest_conversion"] = rest_converted / out["rest_reached"].where(out["rest_reached"] > 0)
-    chosen = dict(zip(stages["stage"], stages["target_conversion"], strict=True)) | dict(targets or ())
-    out["target"] = [funnel._num(chosen.get(s)) for s in out["stage"]]
-    out["gap"] = out["conversion"] - out["target"]
-    out["segment"] = out["segment"].astype(object).where(out["segment"] != funnel.NONE, None)
-    return out[columns].reset_index(drop=True)
+    return out[columns].sort_values(["dimension", "segment", "position"], kind="stable").reset_index(drop=True)
 
 
 def stage_flow(conn: db.Connection, f: Filters) -> pd.DataFrame:
@@ -160,14 +142,16 @@ def leak_by_stage(lost: pd.DataFrame, stalled_now: pd.DataFrame) -> pd.DataFrame
 def rank_bottlenecks(conversion: pd.DataFrame, times: pd.DataFrame, leak: pd.DataFrame) -> pd.DataFrame:
     """The ranked bottleneck table from `funnel.stage_conversion`, `time_in_stage` and `leak_by_stage`.
 
-    Stages below target come first, largest leaked value first (flag "bottleneck"); then stages that are
-    only slow (flag "slow"), then the rest ("ok"). Columns: rank, flag, stage, next_stage, conversion,
-    target, gap, reached, small_sample, lost_deals, lost_value, stalled_deals, stalled_value, leaked_value,
-    median_days, norm_median_days, ratio, slow.
+    Stages below target whose cohort has settled come first, largest leaked value first (flag
+    "bottleneck"); then stages below target while many of their deals are still in them (flag "young": too
+    early to call); then stages that are only slow ("slow"), then the rest ("ok"). Columns: rank, flag,
+    stage, next_stage, conversion, target, gap, reached, still_open_share, small_sample, lost_deals,
+    lost_value, stalled_deals, stalled_value, leaked_value, lost_exit_share, median_days, norm_median_days,
+    ratio, slow.
     """
-    out = conversion[["stage", "next_stage", "position", "conversion", "target", "gap", "below_target",
-                      "reached", "small_sample"]].merge(  # fmt: skip
-        times[["stage", "median_days", "norm_median_days", "ratio", "slow"]], on="stage", how="left"
+    out = conversion[["stage", "next_stage", "position", "conversion", "target", "gap", "below_target", "settled",
+                      "reached", "still_open_share", "small_sample"]].merge(  # fmt: skip
+        times[["stage", "median_days", "norm_median_days", "ratio", "slow", "lost_exit_share"]], on="stage", how="left"
     )
     out = out.merge(leak, on="stage", how="left")
     for col in ("lost_deals", "stalled_deals"):
@@ -175,11 +159,12 @@ def rank_bottlenecks(conversion: pd.DataFrame, times: pd.DataFrame, leak: pd.Dat
     for col in ("lost_value", "stalled_value", "leaked_value"):
         out[col] = out[col].fillna(0.0).astype(float)
     out["slow"] = out["slow"].fillna(False).astype(bool)
-    out["flag"] = np.select([out["below_target"], out["slow"]], ["bottleneck", "slow"], default="ok")
+    below, settled = out["below_target"].astype(bool), out["settled"].astype(bool)
+    out["flag"] = np.select([below & settled, below, out["slow"]], ["bottleneck", "young", "slow"], default="ok")
     out["_order"] = out["flag"].map({flag: i for i, flag in enumerate(FLAGS)})
     out = out.sort_values(["_order", "leaked_value", "position"], ascending=[True, False, True], kind="stable")
     out.insert(0, "rank", range(1, len(out) + 1))
-    return out.drop(columns=["_order", "below_target"]).reset_index(drop=True)
+    return out.drop(columns=["_order", "below_target", "settled"]).reset_index(drop=True)
 
 
 def bottleneck_table(conn: db.Connection, f: Filters, targets: funnel.Targets | None = None) -> pd.DataFrame:
@@ -202,6 +187,8 @@ def readable(ranked: pd.DataFrame, lang: str, currency: str | None) -> pd.DataFr
             for v, small in zip(ranked["conversion"], ranked["small_sample"], strict=True)
         ],
         target=[fmt.pct(v, lang, 0) for v in ranked["target"]],
+        still_open_share=[fmt.pct(v, lang, 0) for v in ranked["still_open_share"]],
+        lost_exit_share=[fmt.pct(v, lang, 0) for v in ranked["lost_exit_share"]],
         gap=[fmt.points(v, lang) for v in ranked["gap"]],
         lost_value=[fmt.money(v, lang, currency) for v in ranked["lost_value"]],
         stalled_value=[fmt.money(v, lang, currency) for v in ranked["stalled_value"]],

@@ -196,6 +196,9 @@ def materialize(conn: Connection) -> None:
             cur.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "{name}_stored"')  # noqa: S608
     finally:
         cur.close()
+    from salesdash import stage_history  # late: it imports this module
+
+    stage_history.materialize(conn)  # the funnel's per-deal and per-move stage tables
 
 
 def build_database_file(

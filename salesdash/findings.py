@@ -16,8 +16,9 @@ from salesdash import fmt, i18n
 
 METRICS = ("finding",)
 
-KINDS = ("stage_leak", "segment_conversion", "segment_slow", "stage_slow")
+KINDS = ("stage_leak", "segment_exit_loss", "segment_slow", "segment_conversion", "stage_slow")
 MIN_POINTS = 0.05  # a segment must trail both its target and the rest of its dimension by this much
+MIN_LOSS_POINTS = 0.08  # ...or lose this much more often than the rest when its deals leave a stage
 COLUMNS = ["kind", "stage", "next_stage", "dimension", "segment", "value", "reference", "other",
            "amount", "deals", "score"]  # fmt: skip
 
@@ -25,7 +26,7 @@ COLUMNS = ["kind", "stage", "next_stage", "dimension", "segment", "value", "refe
 def findings(
     ranked: pd.DataFrame,
     by_segment: pd.DataFrame,
-    segment_times: pd.DataFrame,
+    segment_stays: pd.DataFrame,
     times: pd.DataFrame,
     min_deals: int = 30,
     most: int = 5,
@@ -33,22 +34,33 @@ def findings(
     """The findings, most important first, at most `most`.
 
     Inputs: bottlenecks.rank_bottlenecks, bottlenecks.conversion_by_segment, bottlenecks.against_norm
-    and bottlenecks.time_in_stage. A segment needs `min_deals` deals (or stays) behind a figure, and its
-    comparison group as many, so a handful of deals never makes a finding.
-    Columns: kind (KINDS), stage, next_stage, dimension, segment, value (conversion or median days),
-    reference (target or norm median days), other (the rest of the dimension's conversion), amount
-    (value leaked or lost at the stage), deals (stalled deals, or stays behind a time), score.
+    and bottlenecks.time_in_stage. Kinds (KINDS): a settled stage below its target with the value leaking
+    there; a segment whose deals are lost more often than the rest of its dimension when they leave a
+    stage in the period; a segment much slower than the stage's norm; a segment whose settled conversion
+    trails both its target and the rest; a stage much slower than its norm. The best of each kind come
+    first, then the second best of each, so one kind cannot crowd out the others. A segment needs
+    `min_deals` deals (or stays) behind a figure, and its comparison group as many.
+    Columns: kind, stage, next_stage, dimension, segment, value (conversion, loss share or median
+    days), reference (target or norm median days), other (the rest of the dimension), amount (value
+    leaked, lost, or lost beyond the rest's rate), deals (stalled deals, or stays), score.
     """
+    exit_losses = _segment_exit_losses(segment_stays, min_deals)
+    said = {(r["dimension"], r["segment"], r["stage"]) for r in exit_losses}
+    by_kind = {
+        "stage_leak": _stage_leaks(ranked),
+        "segment_exit_loss": exit_losses,
+        "segment_slow": _segment_slow(segment_stays, min_deals),
+        "segment_conversion": _segment_conversions(by_segment, min_deals, said),
+        "stage_slow": _stage_slow(times, min_deals),
+    }
     rows: list[dict[str, object]] = []
-    rows += _stage_leaks(ranked)
-    rows += _segment_conversions(by_segment, min_deals)
-    rows += _segment_slow(segment_times, min_deals)
-    rows += _stage_slow(times, min_deals)
+    for turn in range(max(len(v) for v in by_kind.values())):
+        rows += [found[turn] for found in by_kind.values() if turn < len(found)]
     return pd.DataFrame(rows[:most], columns=COLUMNS)
 
 
 def _stage_leaks(ranked: pd.DataFrame) -> list[dict[str, object]]:
-    short = ranked[ranked["flag"] == "bottleneck"]
+    short = ranked[ranked["flag"] == "bottleneck"]  # settled cohorts only: a young one says little yet
     out = []
     for r in short.head(2).itertuples(index=False):
         out.append(
@@ -58,7 +70,11 @@ def _stage_leaks(ranked: pd.DataFrame) -> list[dict[str, object]]:
     return out
 
 
-def _segment_conversions(by_segment: pd.DataFrame, min_deals: int) -> list[dict[str, object]]:
+def _segment_conversions(
+    by_segment: pd.DataFrame, min_deals: int, said: set[tuple[object, object, object]]
+) -> list[dict[str, object]]:
+    """Settled segment conversions short of target and of the rest; `said` (dimension, segment, stage)
+    are already told by a loss finding."""
     if by_segment.empty:
         return []
     s = by_segment
@@ -66,6 +82,7 @@ def _segment_conversions(by_segment: pd.DataFrame, min_deals: int) -> list[dict[
         (s["reached"] >= min_deals)
         & (s["rest_reached"] >= min_deals)
         & s["target"].notna()
+        & s["settled"]
         & (s["gap"] <= -MIN_POINTS)
         & (s["conversion"] <= s["rest_conversion"] - MIN_POINTS)
     ].copy()
@@ -73,12 +90,36 @@ def _segment_conversions(by_segment: pd.DataFrame, min_deals: int) -> list[dict[
     fit = fit.sort_values("score", ascending=False)
     out, seen = [], set()
     for r in fit.itertuples(index=False):
-        if (r.dimension, r.segment) in seen:
+        if (r.dimension, r.segment) in seen or (r.dimension, r.segment, r.stage) in said:
             continue
         seen.add((r.dimension, r.segment))
         out.append(
             _row("segment_conversion", r.stage, r.next_stage, r.dimension, r.segment, r.conversion, r.target,
                  r.rest_conversion, r.lost_value, r.reached, r.score)  # fmt: skip
+        )
+        if len(out) == 2:
+            break
+    return out
+
+
+def _segment_exit_losses(stays: pd.DataFrame, min_deals: int) -> list[dict[str, object]]:
+    if stays.empty:
+        return []
+    fit = stays[
+        (stays["stays"] >= min_deals)
+        & (stays["rest_stays"] >= min_deals)
+        & (stays["lost_exit_share"] >= stays["rest_lost_exit_share"] + MIN_LOSS_POINTS)
+    ].copy()
+    # the value lost beyond what the rest's loss rate would have lost
+    fit["score"] = fit["lost_exit_value"] * (1 - fit["rest_lost_exit_share"] / fit["lost_exit_share"])
+    out, stages = [], set()
+    for r in fit.sort_values("score", ascending=False, kind="stable").itertuples(index=False):
+        if r.stage in stages:  # the same leak seen through a related dimension (channel, lead source) says nothing new
+            continue
+        stages.add(r.stage)
+        out.append(
+            _row("segment_exit_loss", r.stage, None, r.dimension, r.segment, r.lost_exit_share, None,
+                 r.rest_lost_exit_share, r.lost_exit_value, r.stays, r.score)  # fmt: skip
         )
         if len(out) == 2:
             break
@@ -146,6 +187,13 @@ def finding_text(row: pd.Series, lang: str, currency: str | None = None) -> str:
             rest_points=_points(float(row["value"]), float(row["other"])),
             others=i18n.t(f"findings.others.{row['dimension']}", lang),
             lost=fmt.money(row["amount"], lang, currency),
+        )  # fmt: skip
+    if kind == "segment_exit_loss":
+        return i18n.t(
+            "findings.segment_exit_loss", lang, who=subject(str(row["dimension"]), row["segment"], lang),
+            stage=stage, share=fmt.pct(row["value"], lang, 0), rest=fmt.pct(row["other"], lang, 0),
+            others=i18n.t(f"findings.others.{row['dimension']}", lang),
+            lost=fmt.money(row["amount"], lang, currency), stays=fmt.count(row["deals"], lang),
         )  # fmt: skip
     ratio = float(row["value"]) / float(row["reference"]) if row["reference"] else math.nan
     common = {

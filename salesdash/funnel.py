@@ -34,6 +34,9 @@ GRAINS: dict[str, str] = {
 OTHER = "\x00other"  # the segment that gathers the smaller values beyond the top ones
 NONE = "\x00none"  # deals without a value for the dimension (None in the output)
 SMALL_SAMPLE = 30
+# A stage's conversion is settled when at most this share of the cohort deals that reached it still sit
+# there, open: before that, a young cohort's shortfall says more about its age than about the stage.
+SETTLED = 0.2
 
 Targets = tuple[tuple[str, float | None], ...]
 
@@ -56,35 +59,59 @@ def _cohort(conn: db.Connection, f: Filters, group_sql: str, cohort_from: date) 
     return db.query(conn, sql, f.params() | {"cohort_from": cohort_from})
 
 
-def _reached(groups: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
-    """Per group and stage: reached (furthest >= position), reached_value, still_open, the two shares."""
-    rows = []
-    for grp, part in groups.groupby("grp", dropna=False, sort=False):
-        pos = part["position"].to_numpy()
-        for s in stages.itertuples(index=False):
-            past = pos >= s.position
-            rows.append(
-                {
-                    "grp": grp,
-                    "stage": s.stage,
-                    "position": s.position,
-                    "kind": s.kind,
-                    "target_conversion": s.target_conversion,
-                    "reached": int(part["deals"].to_numpy()[past].sum()),
-                    "reached_value": float(part["value"].to_numpy()[past].sum()),
-                    "still_open": int(part["open_deals"].to_numpy()[pos == s.position].sum()),
-                }
-            )
-    out = pd.DataFrame(
-        rows,
-        columns=["grp", "stage", "position", "kind", "target_conversion", "reached", "reached_value", "still_open"],
+def _reached(groups: pd.DataFrame, stages: pd.DataFrame, keys: list[object] | None = None) -> pd.DataFrame:
+    """Per group and stage: reached (furthest >= position), reached_value, still_open, the two shares,
+    the next stage's reached (converted, converted_value), and the group's cohort (deals at the first
+    stage) and cohort_open (of them still open) — all groups at once, in numpy.
+
+    `groups` has grp, position, deals, value, open_deals; `keys` (default: the groups in order of first
+    appearance) lists the groups to return, so a group without deals gets a row of zeros.
+    """
+    grp = groups["grp"].astype(object).where(groups["grp"].notna(), None).tolist()
+    if keys is None:
+        keys = list(dict.fromkeys(grp))
+    index = {k: i for i, k in enumerate(keys)}
+    codes = np.array([index.get(g, -1) for g in grp], dtype=np.int64)
+    keep = codes >= 0
+    pos = groups["position"].to_numpy(dtype=np.int64)[keep]
+    stage_pos = stages["position"].to_numpy(dtype=np.int64)
+    n_groups, n_stages = len(keys), len(stage_pos)
+    past = pos[:, None] >= stage_pos[None, :]
+    here = pos[:, None] == stage_pos[None, :]
+    reached = np.zeros((n_groups, n_stages))
+    value = np.zeros((n_groups, n_stages))
+    still_open = np.zeros((n_groups, n_stages))
+    np.add.at(reached, codes[keep], past * groups["deals"].to_numpy(dtype=float)[keep, None])
+    np.add.at(value, codes[keep], past * groups["value"].to_numpy(dtype=float)[keep, None])
+    np.add.at(still_open, codes[keep], here * groups["open_deals"].to_numpy(dtype=float)[keep, None])
+    nan_col = np.full((n_groups, 1), np.nan)
+    before = np.hstack([nan_col, reached[:, :-1]])
+    first = reached[:, :1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pct_of_previous = np.where(before > 0, reached / np.where(before > 0, before, 1), np.nan)
+        pct_of_first = np.where(first > 0, reached / np.where(first > 0, first, 1), np.nan)
+    key_array = np.empty(n_groups, dtype=object)
+    key_array[:] = keys
+    next_stage = np.array([*stages["stage"].tolist()[1:], None], dtype=object)
+    return pd.DataFrame(
+        {
+            "grp": np.repeat(key_array, n_stages),
+            "stage": np.tile(stages["stage"].to_numpy(dtype=object), n_groups),
+            "position": np.tile(stage_pos, n_groups),
+            "kind": np.tile(stages["kind"].to_numpy(dtype=object), n_groups),
+            "target_conversion": np.tile(stages["target_conversion"].to_numpy(dtype=float), n_groups),
+            "reached": reached.ravel().astype(np.int64),
+            "reached_value": value.ravel(),
+            "still_open": still_open.ravel().astype(np.int64),
+            "pct_of_previous": pct_of_previous.ravel(),
+            "pct_of_first": pct_of_first.ravel(),
+            "next_stage": np.tile(next_stage, n_groups),
+            "converted": np.hstack([reached[:, 1:], nan_col]).ravel(),
+            "converted_value": np.hstack([value[:, 1:], nan_col]).ravel(),
+            "cohort": np.repeat(reached[:, 0] if n_stages else np.zeros(n_groups), n_stages).astype(np.int64),
+            "cohort_open": np.repeat(still_open.sum(axis=1), n_stages).astype(np.int64),
+        }
     )
-    reached = out["reached"].astype(float)
-    before = out.groupby("grp", dropna=False, sort=False)["reached"].shift(1).astype(float)
-    first = out.groupby("grp", dropna=False, sort=False)["reached"].transform("first").astype(float)
-    out["pct_of_previous"] = reached / before.where(before > 0)
-    out["pct_of_first"] = reached / first.where(first > 0)
-    return out
 
 
 def reached_by_stage(conn: db.Connection, f: Filters) -> pd.DataFrame:
@@ -94,39 +121,41 @@ def reached_by_stage(conn: db.Connection, f: Filters) -> pd.DataFrame:
     still open whose furthest stage is this one), pct_of_previous (reached ÷ reached at the stage before;
     NaN for the first), pct_of_first (reached ÷ reached at the first stage).
     """
-    stages = funnel_stages(conn)
-    groups = _cohort(conn, f, "NULL", f.date_from)
-    if groups.empty:  # keep one row per stage, at zero, so callers can always index by stage
-        groups = pd.DataFrame({"grp": [None], "position": [0], "deals": [0], "value": [0.0], "open_deals": [0]})
-    return _reached(groups, stages).drop(columns="grp").reset_index(drop=True)
+    out = _reached(_cohort(conn, f, "NULL", f.date_from), funnel_stages(conn), keys=[None])
+    return out.drop(columns=["grp", "next_stage", "converted", "converted_value", "cohort", "cohort_open"])
 
 
 def _conversion(reached: pd.DataFrame, targets: Mapping[str, float | None] | None) -> pd.DataFrame:
-    """Stage-to-stage conversion from one funnel (rows in stage order, all of one group)."""
-    nxt = reached.shift(-1)
-    out = pd.DataFrame(
-        {
-            "stage": reached["stage"],
-            "next_stage": nxt["stage"],
-            "position": reached["position"],
-            "reached": reached["reached"],
-            "converted": nxt["reached"],
-            "reached_value": reached["reached_value"],
-            "converted_value": nxt["reached_value"],
-            "still_open": reached["still_open"],
-        }
-    )
-    out = out[reached["kind"].to_numpy() == "open"].dropna(subset=["next_stage"]).copy()
-    out["converted"] = out["converted"].astype(int)
+    """Stage-to-stage conversion from `_reached` rows (one or many groups; open stages with a next one)."""
+    if "next_stage" not in reached:
+        reached = _with_next(reached)
+    out = reached[(reached["kind"] == "open").to_numpy() & reached["next_stage"].notna().to_numpy()]
+    columns = ["stage", "next_stage", "position", "reached", "converted", "reached_value", "converted_value", "still_open"]
+    extra = [c for c in ("grp", "cohort", "cohort_open") if c in out]
+    out = out[extra + columns].copy()
+    out["converted"] = out["converted"].astype(np.int64)
     out["conversion"] = out["converted"] / out["reached"].where(out["reached"] > 0)
     out["value_conversion"] = out["converted_value"] / out["reached_value"].where(out["reached_value"] > 0)
     defaults = dict(zip(reached["stage"], reached["target_conversion"], strict=True))
     chosen = {**defaults, **(dict(targets) if targets else {})}
-    out["target"] = [_num(chosen.get(s)) for s in out["stage"]]
+    out["target"] = out["stage"].map(lambda s: _num(chosen.get(s))).astype(float)
     out["gap"] = out["conversion"] - out["target"]
     out["below_target"] = (out["gap"] < 0).fillna(False).astype(bool)
+    out["still_open_share"] = out["still_open"] / out["reached"].where(out["reached"] > 0)
+    out["settled"] = (out["still_open_share"] <= SETTLED).fillna(False).astype(bool)
     out["small_sample"] = out["reached"] < SMALL_SAMPLE
     return out.reset_index(drop=True)
+
+
+def _with_next(reached: pd.DataFrame) -> pd.DataFrame:
+    """A single funnel (reached_by_stage) with the next stage's figures beside each stage."""
+    nxt = reached.shift(-1)
+    return reached.assign(next_stage=nxt["stage"], converted=nxt["reached"], converted_value=nxt["reached_value"])
+
+
+def stage_conversion_of(reached: pd.DataFrame, targets: Targets | None = None) -> pd.DataFrame:
+    """`stage_conversion` from an already computed `reached_by_stage` table (no second query)."""
+    return _conversion(reached, dict(targets) if targets else None)
 
 
 def stage_conversion(conn: db.Connection, f: Filters, targets: Targets | None = None) -> pd.DataFrame:
@@ -134,10 +163,11 @@ def stage_conversion(conn: db.Connection, f: Filters, targets: Targets | None = 
 
     `targets` (stage -> share 0..1) overrides `stages.target_conversion` for the stages it names.
     Columns: stage, next_stage, position, reached, converted (reached the next stage), reached_value,
-    converted_value, still_open, conversion, value_conversion, target, gap (conversion − target),
-    below_target, small_sample (reached < 30).
+    converted_value, still_open (reached it and still sit there, open), conversion, value_conversion,
+    target, gap (conversion − target), below_target, still_open_share (still_open ÷ reached), settled
+    (still_open_share ≤ SETTLED), small_sample (reached < 30).
     """
-    return _conversion(reached_by_stage(conn, f), dict(targets) if targets else None)
+    return stage_conversion_of(reached_by_stage(conn, f), targets)
 
 
 def segment_funnel(conn: db.Connection, f: Filters, dimension: str, top: int = 6) -> pd.DataFrame:
@@ -160,11 +190,9 @@ def segment_funnel(conn: db.Connection, f: Filters, dimension: str, top: int = 6
         groups = groups.assign(grp=groups["grp"].where(groups["grp"].isin(keep), OTHER))
         groups = groups.groupby(["grp", "position"], as_index=False)[["deals", "value", "open_deals"]].sum()
         keep.append(OTHER)
-    out = _reached(groups, funnel_stages(conn)).rename(columns={"grp": "segment"})
-    out["cohort"] = out.groupby("segment")["reached"].transform("first")
-    out["_order"] = out["segment"].map({g: i for i, g in enumerate(keep)})
-    out = out.sort_values(["_order", "position"], kind="stable").drop(columns=["_order", "target_conversion", "still_open"])
-    out["segment"] = out["segment"].astype(object).where(out["segment"] != NONE, None)
+    out = _reached(groups, funnel_stages(conn), keys=list(keep)).rename(columns={"grp": "segment"})
+    out = out.drop(columns=["target_conversion", "still_open", "next_stage", "converted", "converted_value", "cohort_open"])
+    out["segment"] = out["segment"].where(out["segment"] != NONE, None)
     return out.reset_index(drop=True)
 
 
@@ -214,23 +242,11 @@ def conversion_trend(conn: db.Connection, f: Filters, grain: str = "month", targ
     start = trend_start(f, grain)
     groups = _cohort(conn, f, GRAINS[grain], start)
     periods = _periods(start, f.effective_to, grain)
-    stages = funnel_stages(conn)
-    frames = []
-    for period in periods:
-        part = groups[pd.to_datetime(groups["grp"]).dt.date == period] if not groups.empty else groups
-        if part.empty:
-            part = pd.DataFrame({"grp": [period], "position": [0], "deals": [0], "value": [0.0], "open_deals": [0]})
-        reached = _reached(part, stages)
-        conv = _conversion(reached, dict(targets) if targets else None)
-        cohort = int(reached["reached"].iloc[0]) if len(reached) else 0
-        conv.insert(0, "period", period)
-        conv["cohort"] = cohort
-        conv["open_share"] = float(part["open_deals"].sum()) / cohort if cohort else np.nan
-        conv["in_period"] = _period_end(period, grain) >= f.date_from
-        frames.append(conv)
-    if not frames:
-        return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
+    groups["grp"] = pd.to_datetime(groups["grp"]).dt.date.astype(object) if len(groups) else groups["grp"]
+    reached = _reached(groups, funnel_stages(conn), keys=list(periods))
+    out = _conversion(reached, dict(targets) if targets else None).rename(columns={"grp": "period"})
+    out["open_share"] = out["cohort_open"] / out["cohort"].where(out["cohort"] > 0)
+    out["in_period"] = [_period_end(p, grain) >= f.date_from for p in out["period"]]
     return out[["period", "stage", "next_stage", "position", "reached", "converted", "conversion", "target",
                 "cohort", "open_share", "in_period", "small_sample"]]  # fmt: skip
 

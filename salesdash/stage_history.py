@@ -1,72 +1,109 @@
-"""Stage history derived once per dataset, so funnel and bottleneck queries stay fast at millions of deals.
+"""Stage history derived once per dataset, so funnel, bottleneck and stalled-deal queries stay fast at
+millions of deals.
 
-Two tables (SQL in `sql/stage_moves.sql`, `sql/deal_stage_summary.sql`):
+Three tables (SQL in `sql/stage_moves.sql`, `sql/deal_stage_summary.sql`, `sql/stage_norms.sql`):
 
 - `stage_moves`: one row per stage a deal entered — from which stage, how (created / forward / skip /
   backward / won / lost / reopened), when it left and after how many days — with the deal's filter
-  dimensions, sorted by time so a period's rows are read without scanning the rest.
-- `deal_stage_summary`: one row per deal — the filter dimensions, its furthest stage (DESIGN.md
-  "Reached stage"), the position of its current / at-loss stage, and when an open deal entered its stage.
+  dimensions, sorted by exit so a period's rows are read without scanning the rest.
+- `deal_stage_summary`: one row per deal — filter dimensions and list columns, its furthest stage
+  (DESIGN.md "Reached stage"), the position of its current / at-loss stage, when an open deal entered
+  its stage, its last move and its last activity.
+- `stage_norms`: per open stage, the median / p75 / p90 days of every completed stay.
 
-`materialize(conn)` writes them into a writable database (a build, an upload). A read-only company file
+`materialize(conn)` writes them (db.materialize calls it after a build or an upload). A read-only file
 built without them gets them derived once into an attached in-memory database (`salesdash_derived`) on
-first use. Queries reference the tables as `/*history*/stage_moves`; `sql(conn, name)` fills the slot
-with where the tables live. A bookkeeping row (version, deal and event counts) tells when they are stale.
+first use. Queries name the tables as `/*history*/stage_moves`; `sql(conn, name, as_of)` fills that slot,
+and the `/*stage_norms*/` and `/*open_last_touch*/` slots with the stored rows — or, when the as-of day
+is before the data's last stay or activity, with the live computation cut at that day (same result).
+A bookkeeping row (version, row counts, latest stay and activity) tells when the tables are stale.
 """
 
 from __future__ import annotations
 
 import threading
 import weakref
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 from salesdash import db
 
-VERSION = 1
+VERSION = 3
 DERIVED = "salesdash_derived"
-TABLES = ("stage_moves", "deal_stage_summary")
+TABLES = ("stage_moves", "deal_stage_summary", "stage_norms")
 _INFO = "stage_history_info"
 _SLOT = "/*history*/"
+_FOREVER = datetime.max
+
+
+@dataclass(frozen=True)
+class _Derived:
+    prefix: str  # '' or 'salesdash_derived.'
+    counts: tuple[int, int, int]  # deals, deal_events, activities when derived
+    stays_through: datetime | None  # the latest end of a stay
+    activities_through: datetime | None  # the latest activity
+
 
 _lock = threading.Lock()
-# connection -> (prefix, version, deals, events) of the tables last checked for it
-_known: weakref.WeakKeyDictionary[db.Connection, tuple[str, int, int]] = weakref.WeakKeyDictionary()
+_known: weakref.WeakKeyDictionary[db.Connection, _Derived] = weakref.WeakKeyDictionary()
 
 
-def _counts(conn: db.Connection) -> tuple[int, int]:
-    deals, events = db.query_rows(conn, "SELECT (SELECT count(*) FROM deals), (SELECT count(*) FROM deal_events)")[0]
-    return int(deals), int(events)
+def as_of_end(as_of: date) -> datetime:
+    """The first moment after the as-of day: events during that day count as on or before it."""
+    return datetime.combine(as_of + timedelta(days=1), time())
 
 
-def materialize(conn: db.Connection, prefix: str = "") -> None:
-    """(Re)create the derived tables in the database `prefix` names ('' = the main database)."""
-    deals, events = _counts(conn)
-    for name in TABLES:
-        body = db.sql_text(name).replace(_SLOT, prefix)
-        # name and prefix are fixed identifiers from this module, never user input
-        _execute(conn, f"CREATE OR REPLACE TABLE {prefix}{name} AS {body}")  # noqa: S608
-    _execute(conn, f"CREATE OR REPLACE TABLE {prefix}{_INFO} (version INTEGER, deals BIGINT, events BIGINT)")
-    _execute(conn, f"INSERT INTO {prefix}{_INFO} VALUES ({VERSION}, {deals}, {events})")  # noqa: S608
+def _counts(conn: db.Connection) -> tuple[int, int, int]:
+    row = db.query_rows(
+        conn,
+        "SELECT (SELECT count(*) FROM deals), (SELECT count(*) FROM deal_events), (SELECT count(*) FROM activities)",
+    )[0]
+    return int(row[0]), int(row[1]), int(row[2])
 
 
-def _execute(conn: db.Connection, sql: str) -> None:
+def _execute(conn: db.Connection, sql: str, params: db.Params = None) -> None:
     cur = conn.cursor()
     try:
-        cur.execute(sql)
+        cur.execute(sql, params)
     finally:
         cur.close()
 
 
-def _fresh(conn: db.Connection, prefix: str, counts: tuple[int, int]) -> bool:
+def materialize(conn: db.Connection, prefix: str = "") -> None:
+    """(Re)create the derived tables in the database `prefix` names ('' = the main database)."""
+    deals, events, activities = _counts(conn)
+    live_touch = db.sql_text("last_touch")
+    for name in TABLES:
+        body = db.sql_text(name).replace(_SLOT, prefix).replace("/*last_touch*/", live_touch)
+        params = {"as_of_end": _FOREVER} if "$as_of_end" in body else None
+        # name and prefix are fixed identifiers from this module, never user input
+        _execute(conn, f"CREATE OR REPLACE TABLE {prefix}{name} AS {body}", params)  # noqa: S608
+    _execute(
+        conn,
+        f"CREATE OR REPLACE TABLE {prefix}{_INFO} AS SELECT {VERSION} AS version, "  # noqa: S608
+        f"{deals}::BIGINT AS deals, {events}::BIGINT AS events, {activities}::BIGINT AS activities, "
+        f"(SELECT max(exited_at) FROM {prefix}stage_moves WHERE kind = 'open') AS stays_through, "
+        "(SELECT max(occurred_at) FROM activities) AS activities_through",
+    )
+
+
+def _stored(conn: db.Connection, prefix: str, counts: tuple[int, int, int]) -> _Derived | None:
+    """The derived tables under `prefix` when they exist and match the data, else None."""
     database = prefix.rstrip(".") or None
-    rows = db.query_rows(
+    found = db.query_rows(
         conn,
         "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND database_name = coalesce(?, current_database())",
         [_INFO, database],
     )
-    if not rows[0][0]:
-        return False
-    info = db.query_rows(conn, f"SELECT version, deals, events FROM {prefix}{_INFO}")  # noqa: S608
-    return bool(info) and tuple(info[0]) == (VERSION, *counts)
+    if not found[0][0]:
+        return None
+    rows = db.query_rows(
+        conn,
+        f"SELECT version, deals, events, activities, stays_through, activities_through FROM {prefix}{_INFO}",  # noqa: S608
+    )
+    if not rows or tuple(rows[0][:4]) != (VERSION, *counts):
+        return None
+    return _Derived(prefix, counts, rows[0][4], rows[0][5])
 
 
 def _writable(conn: db.Connection) -> bool:
@@ -74,27 +111,54 @@ def _writable(conn: db.Connection) -> bool:
     return bool(rows) and not rows[0][0]
 
 
-def prefix(conn: db.Connection) -> str:
-    """Where the derived tables of this connection's data live ('' or 'salesdash_derived.'), deriving them if needed."""
+def _derived(conn: db.Connection) -> _Derived:
     counts = _counts(conn)
     known = _known.get(conn)
-    if known is not None and known[1:] == counts:
-        return known[0]
+    if known is not None and known.counts == counts:
+        return known
     with _lock:
-        if _fresh(conn, "", counts):
-            found = ""
-        elif _writable(conn):
+        found = _stored(conn, "", counts)
+        if found is None and _writable(conn):
             materialize(conn)
-            found = ""
-        else:
-            found = DERIVED + "."
+            found = _stored(conn, "", counts)
+        if found is None:
             _execute(conn, f"ATTACH IF NOT EXISTS ':memory:' AS {DERIVED} (READ_ONLY false)")
-            if not _fresh(conn, found, counts):
-                materialize(conn, found)
-        _known[conn] = (found, *counts)
+            found = _stored(conn, DERIVED + ".", counts)
+            if found is None:
+                materialize(conn, DERIVED + ".")
+                found = _stored(conn, DERIVED + ".", counts)
+        assert found is not None
+        _known[conn] = found
     return found
 
 
-def sql(conn: db.Connection, name: str) -> str:
-    """The text of sql/<name>.sql with its `/*history*/` slots pointing at this dataset's derived tables."""
-    return db.sql_text(name).replace(_SLOT, prefix(conn))
+def prefix(conn: db.Connection) -> str:
+    """Where this connection's derived tables live ('' or 'salesdash_derived.'), deriving them if needed."""
+    return _derived(conn).prefix
+
+
+def sql(conn: db.Connection, name: str, as_of: date | None = None) -> str:
+    """The text of sql/<name>.sql with its slots filled for this dataset.
+
+    `/*history*/` names where the derived tables live. With `as_of`, `/*stage_norms*/` (every stage's
+    norm) and `/*open_last_touch*/` (the last activity of each open deal, at least) become the stored rows
+    when nothing in the data is later than the as-of day, else the live queries (which bind `$as_of_end`;
+    pass `as_of_end(as_of)`).
+    """
+    found = _derived(conn)
+    text = db.sql_text(name)
+    if as_of is not None:
+        end = as_of_end(as_of)
+        if found.stays_through is None or found.stays_through < end:
+            norms = f"SELECT * FROM {found.prefix}stage_norms"  # noqa: S608 (a fixed table name)
+        else:
+            norms = db.sql_text("stage_norms")
+        if found.activities_through is None or found.activities_through < end:
+            touch = (
+                f"SELECT deal_id, last_activity_at FROM {found.prefix}deal_stage_summary "  # noqa: S608
+                "WHERE status = 'open' AND last_activity_at IS NOT NULL"
+            )
+        else:
+            touch = db.sql_text("last_touch")
+        text = text.replace("/*stage_norms*/", norms).replace("/*open_last_touch*/", touch)
+    return text.replace(_SLOT, found.prefix)

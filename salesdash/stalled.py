@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from salesdash import db
+from salesdash import db, stage_history
 from salesdash.filters import Filters
 
 METRICS = ("stalled_deal",)
@@ -23,7 +23,8 @@ def open_deal_health(conn: db.Connection, f: Filters) -> pd.DataFrame:
     age_in_stage_days is NaN without stage history; days_since_activity is NaN when the dataset
     tracks no activities (a deal never touched counts from its creation).
     """
-    out = db.query(conn, f.apply(db.sql_text("open_deal_health")), f.params())
+    sql = f.apply(stage_history.sql(conn, "open_deal_health", f.as_of))
+    out = db.query(conn, sql, f.params() | {"as_of_end": stage_history.as_of_end(f.as_of)})
     age = out["age_in_stage_days"].astype("Float64")
     norm = out["stage_p75_days"].astype("Float64")
     idle = out["days_since_activity"].astype("Float64")

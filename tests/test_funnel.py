@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import DATA, build_from_sql
 
@@ -49,8 +50,20 @@ def moves_of(conn: db.Connection, deal: str) -> list[tuple[str, str, float | Non
     return [(r[0], r[1], r[2]) for r in rows]
 
 
-def test_read_only_file_gets_its_history_derived_in_memory(conn):
+def test_a_build_stores_the_history_in_the_file(conn):
+    assert stage_history.prefix(conn) == ""  # db.build_database_file → db.materialize → stage_history
+
+
+def test_a_read_only_file_built_without_it_gets_it_in_memory(tmp_path):
+    path = tmp_path / "old.duckdb"
+    raw = duckdb.connect(str(path))
+    raw.execute(db.sql_text("schema"))
+    raw.execute((DATA / "funnel.sql").read_text("utf-8"))
+    raw.close()
+    conn = db.open_company(path)
     assert stage_history.prefix(conn) == stage_history.DERIVED + "."
+    assert funnel.reached_by_stage(conn, Q1)["reached"].tolist() == [16, 13, 11, 8, 5, 4]
+    conn.close()
 
 
 def test_moves_know_skips_backward_moves_reopening_and_closes_without_events(conn):

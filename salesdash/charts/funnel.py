@@ -222,7 +222,7 @@ def conversion_trend(trend: pd.DataFrame, lang: str, grain: str) -> go.Figure:
         row=2,
         col=1,
     )
-    style(fig, i18n.t("funnel.trend_title_" + grain, lang), height=470)
+    style(fig, i18n.t(f"funnel.trend_title_{grain}", lang), height=470)
     fig.update_yaxes(tickformat=".0%", range=[0, 1.05], row=1, col=1, title=i18n.t("funnel.conversion", lang))
     fig.update_yaxes(row=2, col=1, title=i18n.t("funnel.cohort_size", lang), tickformat="~s")
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=xs)

@@ -1,22 +1,17 @@
--- The period's cohort (deals created in it) by comparison dimension value and furthest stage, and the
--- deals lost in the period by dimension value and stage at loss. One scan with GROUPING SETS.
-WITH in_scope AS (
-    SELECT
-        d.customer_type, d.channel, d.team, d.product, d.lead_source, d.amount, d.furthest_position,
-        d.created_on BETWEEN $date_from AND $effective_to AS in_cohort,
-        CASE WHEN d.status = 'lost' AND d.closed_on BETWEEN $date_from AND $effective_to
-             THEN d.stage_position END AS lost_position
+-- The period's cohort (deals created in it, and those still open) by comparison dimension value and
+-- furthest stage, and the deals lost in the period by dimension value and stage at loss. GROUPING SETS
+-- over the two, so each dimension is one pass.
+WITH counted AS (
+    SELECT d.customer_type, d.channel, d.team, d.product, d.lead_source, d.amount,
+           d.furthest_position AS position, 1 AS reached, (d.status = 'open')::INTEGER AS still_open, 0 AS lost
     FROM /*history*/deal_stage_summary d
-    WHERE (d.created_on BETWEEN $date_from AND $effective_to
-           OR (d.status = 'lost' AND d.closed_on BETWEEN $date_from AND $effective_to)) /*segment*/
-),
-counted AS (
-    SELECT customer_type, channel, team, product, lead_source, amount, furthest_position AS position,
-           1 AS reached, 0 AS lost
-    FROM in_scope WHERE in_cohort
+    WHERE d.created_on BETWEEN $date_from AND $effective_to /*segment*/
     UNION ALL
-    SELECT customer_type, channel, team, product, lead_source, amount, lost_position, 0, 1
-    FROM in_scope WHERE lost_position IS NOT NULL
+    SELECT d.customer_type, d.channel, d.team, d.product, d.lead_source, d.amount,
+           d.stage_position, 0, 0, 1
+    FROM /*history*/deal_stage_summary d
+    WHERE d.status = 'lost' AND d.closed_on BETWEEN $date_from AND $effective_to
+      AND d.stage_position IS NOT NULL /*segment*/
 ),
 grouped AS (
     SELECT
@@ -31,6 +26,7 @@ grouped AS (
         position,
         sum(reached)::BIGINT AS deals,
         coalesce(sum(amount * reached), 0)::DOUBLE AS value,
+        sum(still_open)::BIGINT AS open_deals,
         sum(lost)::BIGINT AS lost_deals,
         coalesce(sum(amount * lost), 0)::DOUBLE AS lost_value
     FROM counted

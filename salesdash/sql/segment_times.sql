@@ -1,7 +1,8 @@
--- Median days per stage for each value of each comparison dimension, over the stays that ended in the
--- period (segment filters apply). One scan with GROUPING SETS; `dimension` names the set.
+-- The stays that ended in the period (segment filters apply) for each value of each comparison
+-- dimension: how many, their median days, and how many (and how much value) ended with the deal lost.
+-- One scan with GROUPING SETS; `dimension` names the set.
 WITH stays AS (
-    SELECT d.stage, d.days, d.customer_type, d.channel, d.team, d.product, d.lead_source
+    SELECT d.stage, d.days, d.exit_move = 'lost' AS lost, d.amount, d.customer_type, d.channel, d.team, d.product, d.lead_source
     FROM /*history*/stage_moves d
     WHERE d.kind = 'open' AND d.exited_at >= $from_ts AND d.exited_at < $end_ts /*segment*/
 ),
@@ -17,14 +18,16 @@ grouped AS (
         END AS dimension,
         coalesce(customer_type, channel, team, product, lead_source) AS segment,
         count(*) AS stays,
-        quantile_cont(days, 0.5) AS median_days
+        quantile_cont(days, 0.5) AS median_days,
+        count(*) FILTER (WHERE lost) AS lost_exits,
+        coalesce(sum(amount) FILTER (WHERE lost), 0) AS lost_exit_value
     FROM stays
     GROUP BY GROUPING SETS (
         (stage, customer_type), (stage, channel), (stage, team), (stage, product), (stage, lead_source)
     )
 ),
 final AS (
-    SELECT g.dimension, g.segment, g.stage, s.position, g.stays, g.median_days
+    SELECT g.dimension, g.segment, g.stage, s.position, g.stays, g.median_days, g.lost_exits, g.lost_exit_value
     FROM grouped g JOIN stages s USING (stage)
 )
 SELECT * FROM final ORDER BY dimension, segment, position

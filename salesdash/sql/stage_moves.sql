@@ -1,6 +1,7 @@
 -- Stage history, one row per stage a deal entered (derived once per dataset by salesdash.stage_history).
 -- from_stage / move say how it got there: created, forward (to the next stage), skip (jumped ahead),
--- backward, won, lost, reopened (out of a closed stage). exited_at is when it left (NULL while there).
+-- backward, won, lost, reopened (out of a closed stage); exit_move says the same of how it left.
+-- exited_at is when it left (NULL while there).
 -- days (calendar days, as the stalled-deal rule counts them) is set for open stages that were left,
 -- by a later stage event or by the close. A close without a stage event into Won/Lost gets its exit
 -- row here, so every closed deal with a history ends in a won or lost row.
@@ -55,6 +56,7 @@ ordered AS (
         stage,
         row_number() OVER w AS seq,
         lag(stage) OVER w AS from_stage,
+        lead(stage) OVER w AS next_stage,
         lead(entered_at) OVER w AS next_at
     FROM deduplicated
     WINDOW w AS (PARTITION BY deal_id ORDER BY entered_at, tie, stage)
@@ -80,6 +82,16 @@ final AS (
         END AS move,
         o.entered_at,
         o.next_at AS exited_at,
+        CASE
+            WHEN o.next_stage IS NULL THEN NULL
+            WHEN n.kind = 'won' THEN 'won'
+            WHEN n.kind = 'lost' THEN 'lost'
+            WHEN s.kind IN ('won', 'lost') THEN 'reopened'
+            WHEN n.position = s.position + 1 THEN 'forward'
+            WHEN n.position > s.position + 1 THEN 'skip'
+            WHEN n.position < s.position THEN 'backward'
+            ELSE 'other'
+        END AS exit_move,
         CASE WHEN s.kind = 'open' THEN datediff('day', o.entered_at, o.next_at) END AS days,
         o.next_at IS NULL AS is_last,
         d.customer_type,
@@ -96,5 +108,7 @@ final AS (
     JOIN deal_facts d USING (deal_id)
     LEFT JOIN stage_list s ON s.stage = o.stage
     LEFT JOIN stage_list f ON f.stage = o.from_stage
+    LEFT JOIN stage_list n ON n.stage = o.next_stage
 )
-SELECT * FROM final ORDER BY entered_at
+-- sorted by exit, so a period's stays (and the moves out of a recent past) are read without the rest
+SELECT * FROM final ORDER BY exited_at NULLS LAST, entered_at
