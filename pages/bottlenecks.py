@@ -6,7 +6,7 @@ from salesdash import bottlenecks, datasets, findings, fmt, funnel, funnel_deals
 from salesdash.charts import bottlenecks as charts
 from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui.core import currency
-from salesdash.ui.funnel import choice, deal_list, stage_targets, target_editor
+from salesdash.ui.funnel import choice, deal_list, fitted_table, stage_targets, target_editor
 
 f = current_filters()
 st.title(t("bottlenecks.title"))
@@ -49,14 +49,13 @@ st.subheader(t("bottlenecks.table_title"))
 st.caption(t("bottlenecks.table_help"))
 cur = currency()
 table = bottlenecks.readable(ranked, lang(), cur)
-deal_list(
+fitted_table(
     table,
     {"rank": "bottlenecks.col.rank", "flag": "bottlenecks.col.flag", "step": "bottlenecks.col.step",
-     "conversion": "bottlenecks.col.conversion", "target": "bottlenecks.col.target", "gap": "bottlenecks.col.gap",
+     "conversion": "bottlenecks.col.conversion", "gap": "bottlenecks.col.gap",
      "still_open_share": "bottlenecks.col.still_open", "lost_exit_share": "bottlenecks.col.lost_exits",
-     "leaked_value": "bottlenecks.col.leaked", "lost_value": "bottlenecks.col.lost", "stalled_deals": "bottlenecks.col.stalled_deals",
-     "stalled_value": "bottlenecks.col.stalled", "median_days": "bottlenecks.col.median_days",
-     "norm_median_days": "bottlenecks.col.norm_days"},
+     "leaked_value": "bottlenecks.col.leaked", "stalled_deals": "bottlenecks.col.stalled_deals",
+     "median_days": "bottlenecks.col.days_vs_norm"},
     name="bottlenecks",
     key="bottlenecks_table",
 )  # fmt: skip
@@ -68,23 +67,18 @@ st.subheader(t("bottlenecks.times_heading"))
 if not history:
     missing_note("bottlenecks.no_times")
 else:
-    left, right = st.columns([3, 2], gap="large")
-    left.plotly_chart(charts.time_in_stage(times, lang()), width="stretch")
-    with right:
-        dimension = choice(t("funnel.compare_by"), list(funnel.SEGMENT_DIMENSIONS), "bottlenecks_dimension", "team",
-                           lambda d: t(f"funnel.dimension.{d}"))  # fmt: skip
-        st.plotly_chart(charts.segment_times(segment_times, dimension, lang()), width="stretch")
-    deal_list(
-        times,
+    st.plotly_chart(charts.time_in_stage(times, lang()), width="stretch")
+    dimension = choice(t("funnel.compare_by"), list(funnel.SEGMENT_DIMENSIONS), "bottlenecks_dimension", "team",
+                       lambda d: t(f"funnel.dimension.{d}"))  # fmt: skip
+    st.plotly_chart(charts.segment_times(segment_times, dimension, lang()), width="stretch")
+    fitted_table(
+        bottlenecks.readable_times(times, lang()),
         {"stage": "bottlenecks.col.stage", "stays": "bottlenecks.col.stays", "median_days": "bottlenecks.col.median_days",
          "p75_days": "bottlenecks.col.p75_days", "p90_days": "bottlenecks.col.p90_days",
          "norm_median_days": "bottlenecks.col.norm_days", "norm_p75_days": "bottlenecks.col.norm_p75_days",
          "open_deals": "bottlenecks.col.open_deals", "age_median_days": "bottlenecks.col.age_median_days"},
         name="time-in-stage",
         key="bottlenecks_times",
-        column_config={c: st.column_config.NumberColumn(format="%.0f") for c in
-                       ("median_days", "p75_days", "p90_days", "norm_median_days", "norm_p75_days", "age_median_days")},
-        translate={"stage": "stage"},
     )  # fmt: skip
 
 st.divider()
@@ -98,19 +92,29 @@ else:
                  value=fmt.money(funnel_deals.total_value(stuck), lang(), cur), days=stalled.INACTIVE_DAYS))  # fmt: skip
     deal_list(
         stuck,
-        {"name": "funnel.col.name", "account_name": "funnel.col.account", "rep_name": "funnel.col.owner",
-         "team": "funnel.col.team", "stage": "funnel.col.stage", "amount": "funnel.col.amount",
-         "age_in_stage_days": "bottlenecks.col.age", "stage_p75_days": "bottlenecks.col.norm_p75_days",
-         "last_activity_on": "bottlenecks.col.last_activity", "days_since_activity": "bottlenecks.col.days_since_activity",
-         "expected_close": "funnel.col.expected_close", "slow_in_stage": "bottlenecks.col.slow_in_stage",
-         "inactive": "bottlenecks.col.inactive"},
+        {"name": "funnel.col.name", "rep_name": "funnel.col.owner", "stage": "funnel.col.stage",
+         "amount": "funnel.col.amount", "age_in_stage_days": "bottlenecks.col.age",
+         "days_since_activity": "bottlenecks.col.days_since_activity",
+         "slow_in_stage": "bottlenecks.col.slow_in_stage", "inactive": "bottlenecks.col.inactive"},
         name="stalled-deals",
         key="bottlenecks_stalled",
-        column_config={"amount": st.column_config.NumberColumn(format="localized"),
-                       "age_in_stage_days": st.column_config.NumberColumn(format="%d"),
-                       "stage_p75_days": st.column_config.NumberColumn(format="%.0f"),
-                       "days_since_activity": st.column_config.NumberColumn(format="%d")},
+        column_config={"name": st.column_config.TextColumn(width=190),
+                       "rep_name": st.column_config.TextColumn(width=110),
+                       "stage": st.column_config.TextColumn(width=130),
+                       "amount": st.column_config.NumberColumn(format="localized", width=85),
+                       "age_in_stage_days": st.column_config.NumberColumn(format="%d", width=80),
+                       "days_since_activity": st.column_config.NumberColumn(format="%d", width=65),
+                       "slow_in_stage": st.column_config.CheckboxColumn(width=70),
+                       "inactive": st.column_config.CheckboxColumn(width=70)},
         translate={"stage": "stage"},
+        download={"deal_id": "funnel.col.deal_id", "name": "funnel.col.name", "account_name": "funnel.col.account",
+                  "rep_name": "funnel.col.owner", "team": "funnel.col.team", "stage": "funnel.col.stage",
+                  "amount": "funnel.col.amount", "forecast_category": "bottlenecks.col.forecast_category",
+                  "expected_close": "funnel.col.expected_close", "entered_stage_on": "bottlenecks.col.entered_stage",
+                  "age_in_stage_days": "bottlenecks.col.age", "stage_p75_days": "bottlenecks.col.norm_p75_days",
+                  "last_activity_on": "bottlenecks.col.last_activity",
+                  "days_since_activity": "bottlenecks.col.days_since_activity",
+                  "slow_in_stage": "bottlenecks.col.slow_in_stage", "inactive": "bottlenecks.col.inactive"},
     )  # fmt: skip
 
 st.divider()
@@ -134,4 +138,5 @@ else:
             key="bottlenecks_flow",
             column_config={"value": st.column_config.NumberColumn(format="localized")},
             translate={"from_stage": "stage", "to_stage": "stage", "move": "bottlenecks.move."},
+            blanks={"from_stage": t("bottlenecks.new_deals")},
         )  # fmt: skip

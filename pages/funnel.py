@@ -21,7 +21,7 @@ history = present["deal_events"]
 if not history:
     missing_note("funnel.no_history")
 
-controls = st.columns([2, 2, 5])
+controls = st.columns([4, 2, 2])
 with controls[0]:
     view = choice(t("funnel.view"), ["cohort", "snapshot"], "funnel_view", "cohort" if history else "snapshot",
                   lambda v: t(f"funnel.view_{v}"))  # fmt: skip
@@ -46,6 +46,7 @@ else:
             selection_mode="points",
             key=f"funnel_chart_{view}",
             width="stretch",
+            config={"displayModeBar": False},
         )
         points = event.selection.points if event and event.selection else []
         clicked = points[0].get("customdata") if points else None
@@ -86,21 +87,27 @@ else:
         deals = data(funnel_deals.stage_deals, f, stage, view)
         st.caption(t(f"funnel.deals_caption_{view}", n=fmt.count(len(deals), lang()), stage=tl("stage", stage),
                      value=fmt.money(funnel_deals.total_value(deals), lang(), currency())))  # fmt: skip
+        columns = {"deal_id": "funnel.col.deal_id", "name": "funnel.col.name", "account_name": "funnel.col.account",
+                   "owner": "funnel.col.owner", "team": "funnel.col.team", "channel": "funnel.col.channel",
+                   "customer_type": "funnel.col.customer_type", "amount": "funnel.col.amount",
+                   "created_on": "funnel.col.created_on", "stage": "funnel.col.stage", "status": "funnel.col.status",
+                   "furthest_stage": "funnel.col.furthest_stage", "expected_close": "funnel.col.expected_close",
+                   "closed_on": "funnel.col.closed_on", "lost_reason": "funnel.col.lost_reason"}
         deal_list(
             deals,
-            {
-                "deal_id": "funnel.col.deal_id", "name": "funnel.col.name", "account_name": "funnel.col.account",
-                "owner": "funnel.col.owner", "team": "funnel.col.team", "channel": "funnel.col.channel",
-                "customer_type": "funnel.col.customer_type", "amount": "funnel.col.amount",
-                "created_on": "funnel.col.created_on", "stage": "funnel.col.stage", "status": "funnel.col.status",
-                "furthest_stage": "funnel.col.furthest_stage", "expected_close": "funnel.col.expected_close",
-                "closed_on": "funnel.col.closed_on", "lost_reason": "funnel.col.lost_reason",
-            },
+            {c: columns[c] for c in ("deal_id", "name", "owner", "amount", "stage", "status", "furthest_stage")},
             name=f"deals-{view}-{stage}",
             key="funnel_deals",
-            column_config={"amount": st.column_config.NumberColumn(format="localized")},
+            column_config={"deal_id": st.column_config.TextColumn(width=90),
+                           "name": st.column_config.TextColumn(width=220),
+                           "owner": st.column_config.TextColumn(width=120),
+                           "amount": st.column_config.NumberColumn(format="localized", width=90),
+                           "stage": st.column_config.TextColumn(width=130),
+                           "status": st.column_config.TextColumn(width=60),
+                           "furthest_stage": st.column_config.TextColumn(width=130)},
             translate={"stage": "stage", "furthest_stage": "stage", "channel": "channel",
                        "customer_type": "customer_type", "status": "funnel.status."},
+            download=columns,
         )  # fmt: skip
 
 st.divider()
@@ -111,9 +118,8 @@ segments = data(funnel.segment_funnel, f, dimension)
 if segments.empty:
     st.info(t("funnel.empty_cohort"), icon=":material/info:")
 else:
-    left, right = st.columns(2, gap="large")
-    left.plotly_chart(charts.segment_lines(segments, dimension, lang(), by_value), width="stretch")
-    right.plotly_chart(charts.segment_matrix(funnel.segment_steps(segments, conversion), dimension, lang()), width="stretch")
+    st.plotly_chart(charts.segment_matrix(funnel.segment_steps(segments, conversion), dimension, lang()), width="stretch")
+    st.plotly_chart(charts.segment_lines(segments, dimension, lang(), by_value), width="stretch")
 
 st.divider()
 st.subheader(t("funnel.trend_heading"))

@@ -174,25 +174,38 @@ def bottleneck_table(conn: db.Connection, f: Filters, targets: funnel.Targets | 
 
 
 def readable(ranked: pd.DataFrame, lang: str, currency: str | None) -> pd.DataFrame:
-    """The ranked table with its figures written for the screen (percent, points, money, days) and the
-    step and flag in `lang`; the numeric columns keep their names."""
+    """The ranked table written for the screen: flag and step in `lang`, conversion against target,
+    shares, money and days as the language reads them (columns keep their names)."""
+
     def stage(value: object) -> str:
         return i18n.label("stage", value, lang)
+
+    def small(flag: bool) -> str:
+        return " ⚠" if flag else ""
 
     return ranked.assign(
         flag=[i18n.t(f"bottlenecks.flag.{v}", lang) for v in ranked["flag"]],
         step=[f"{stage(a)} → {stage(b)}" for a, b in zip(ranked["stage"], ranked["next_stage"], strict=True)],
         conversion=[
-            fmt.pct(v, lang, 0) + (" ⚠" if small else "")
-            for v, small in zip(ranked["conversion"], ranked["small_sample"], strict=True)
+            f"{fmt.pct(c, lang, 0)} / {fmt.pct(t, lang, 0)}{small(s)}"
+            for c, t, s in zip(ranked["conversion"], ranked["target"], ranked["small_sample"], strict=True)
         ],
-        target=[fmt.pct(v, lang, 0) for v in ranked["target"]],
+        gap=[fmt.points(v, lang) for v in ranked["gap"]],
         still_open_share=[fmt.pct(v, lang, 0) for v in ranked["still_open_share"]],
         lost_exit_share=[fmt.pct(v, lang, 0) for v in ranked["lost_exit_share"]],
-        gap=[fmt.points(v, lang) for v in ranked["gap"]],
-        lost_value=[fmt.money(v, lang, currency) for v in ranked["lost_value"]],
-        stalled_value=[fmt.money(v, lang, currency) for v in ranked["stalled_value"]],
         leaked_value=[fmt.money(v, lang, currency) for v in ranked["leaked_value"]],
-        median_days=[fmt.days(v, lang) for v in ranked["median_days"]],
-        norm_median_days=[fmt.days(v, lang) for v in ranked["norm_median_days"]],
+        stalled_value=[fmt.money(v, lang, currency) for v in ranked["stalled_value"]],
+        median_days=[
+            f"{fmt.days(m, lang)} / {fmt.days(n, lang)}" for m, n in zip(ranked["median_days"], ranked["norm_median_days"], strict=True)
+        ],
     )
+
+
+def readable_times(times: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`time_in_stage` written for the screen: the stage in `lang`, counts and days as the language reads them."""
+    out = times.assign(stage=[i18n.label("stage", v, lang) for v in times["stage"]])
+    for col in ("stays", "open_deals", "norm_stays"):
+        out[col] = [fmt.count(v, lang) for v in times[col]]
+    for col in [c for c in times.columns if c.endswith("_days")]:
+        out[col] = [fmt.days(v, lang) for v in times[col]]
+    return out

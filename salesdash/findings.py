@@ -45,7 +45,7 @@ def findings(
     leaked, lost, or lost beyond the rest's rate), deals (stalled deals, or stays), score.
     """
     exit_losses = _segment_exit_losses(segment_stays, min_deals)
-    said = {(r["dimension"], r["segment"], r["stage"]) for r in exit_losses}
+    said = {r["stage"] for r in exit_losses}
     by_kind = {
         "stage_leak": _stage_leaks(ranked),
         "segment_exit_loss": exit_losses,
@@ -70,11 +70,9 @@ def _stage_leaks(ranked: pd.DataFrame) -> list[dict[str, object]]:
     return out
 
 
-def _segment_conversions(
-    by_segment: pd.DataFrame, min_deals: int, said: set[tuple[object, object, object]]
-) -> list[dict[str, object]]:
-    """Settled segment conversions short of target and of the rest; `said` (dimension, segment, stage)
-    are already told by a loss finding."""
+def _segment_conversions(by_segment: pd.DataFrame, min_deals: int, said: set[object]) -> list[dict[str, object]]:
+    """Settled segment conversions short of target and of the rest, at stages whose leak no loss finding
+    (`said`) already tells, whatever the dimension (a channel and its lead sources tell the same story)."""
     if by_segment.empty:
         return []
     s = by_segment
@@ -90,7 +88,7 @@ def _segment_conversions(
     fit = fit.sort_values("score", ascending=False)
     out, seen = [], set()
     for r in fit.itertuples(index=False):
-        if (r.dimension, r.segment) in seen or (r.dimension, r.segment, r.stage) in said:
+        if (r.dimension, r.segment) in seen or r.stage in said:
             continue
         seen.add((r.dimension, r.segment))
         out.append(

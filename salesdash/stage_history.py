@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 
 from salesdash import db
 
-VERSION = 3
+VERSION = 4
 DERIVED = "salesdash_derived"
 TABLES = ("stage_moves", "deal_stage_summary", "stage_norms")
 _INFO = "stage_history_info"

@@ -71,8 +71,8 @@ def time_in_stage(times: pd.DataFrame, lang: str) -> go.Figure:
             hovertemplate="%{y}<br>" + i18n.t("bottlenecks.norm_median", lang) + ": %{x:.0f}<extra></extra>",
         )
     )
-    style(fig, i18n.t("bottlenecks.times_title", lang), height=90 * len(times) + 120)
-    fig.update_layout(boxmode="group")
+    style(fig, i18n.t("bottlenecks.times_title", lang), height=90 * len(times) + 150)
+    fig.update_layout(boxmode="group", legend={"orientation": "h", "y": -0.16, "yanchor": "top", "x": 0})
     fig.update_yaxes(autorange="reversed", showgrid=False, categoryorder="array", categoryarray=labels)
     fig.update_xaxes(title=i18n.t("bottlenecks.days_axis", lang), showgrid=True, gridcolor="#E5E9EE", rangemode="tozero")
     return fig
@@ -97,7 +97,8 @@ def segment_times(rows: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[_stage(s, lang) for s in stages],
+            x=[_stage(s, lang).replace(" & ", " &<br>").replace(" ", "<br>", 1) if len(_stage(s, lang)) > 12 else _stage(s, lang)
+               for s in stages],
             y=[i18n.label(dimension, s, lang) for s in segments],
             text=text,
             texttemplate="%{text}",
@@ -116,10 +117,9 @@ def segment_times(rows: pd.DataFrame, dimension: str, lang: str) -> go.Figure:
             ygap=2,
         )
     )
-    style(fig, i18n.t("bottlenecks.segment_times_title", lang), height=80 + 40 * max(len(segments), 3))
+    style(fig, i18n.t("bottlenecks.segment_times_title", lang), height=130 + 42 * max(len(segments), 3))
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False)
-    fig.update_layout(margin={"t": 90})
+    fig.update_xaxes(side="bottom", showgrid=False, tickangle=0, tickfont={"size": 11})
     return fig
 
 
@@ -147,7 +147,7 @@ def stage_flow(flow: pd.DataFrame, stages: pd.DataFrame, lang: str, by_value: bo
             xs.append(0.12 + 0.7 * (pos - 1) / max(last_open - 1, 1))
             ys.append(0.45)
         else:
-            xs.append(0.999)
+            xs.append(0.97)
             ys.append(0.2 if kind == "won" else 0.75)
     labels = [i18n.t("bottlenecks.new_deals", lang) if n == "\x00new" else _stage(n, lang) for n in names]
     node_colours = [
@@ -182,14 +182,15 @@ def stage_flow(flow: pd.DataFrame, stages: pd.DataFrame, lang: str, by_value: bo
         )
     )
     title = i18n.t("bottlenecks.flow_title" + ("_value" if by_value else ""), lang)
-    style(fig, title, height=480)
+    style(fig, title, height=520)
+    fig.update_layout(legend={"orientation": "h", "y": -0.02, "yanchor": "top", "x": 0}, margin={"r": 60, "b": 40})
     # a legend for the link colours (Sankey has none): invisible markers that only label the colours
     for move in ("forward", "skip", "backward", "won", "lost", "reopened"):
         if move in set(links["move"]):
             fig.add_trace(
                 go.Scatter(
                     x=[None], y=[None], mode="markers", name=i18n.t(f"bottlenecks.move.{move}", lang),
-                    marker={"size": 12, "symbol": "square", "color": MOVE_COLOURS[move].replace("0.45", "0.9")},
+                    marker={"size": 12, "symbol": "square", "color": MOVE_COLOURS[move]},
                 )  # fmt: skip
             )
     fig.update_xaxes(visible=False)

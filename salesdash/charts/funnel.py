@@ -37,26 +37,29 @@ def stage_funnel(
 ) -> go.Figure:
     """Centred horizontal bars, one per stage, that a click selects (customdata = stage).
 
-    view "cohort": reached per stage with % of previous and % of first (reached_by_stage);
-    view "snapshot": open deals per stage at the end of the period (snapshot_by_stage).
+    view "cohort": reached per stage (reached_by_stage), with % of the previous and of the first stage
+    under each stage's name; view "snapshot": open deals per stage at the end of the period
+    (snapshot_by_stage), with each stage's share of them. The selected stage is drawn in orange.
     """
     measures = {("cohort", False): "reached", ("cohort", True): "reached_value"}
     measure = measures.get((view, by_value), "value" if by_value else "deals")
     values = table[measure].astype(float)
     widest = float(values.max()) if len(values) else 0.0
-    labels = [_stage(s, lang) for s in table["stage"]]
-    texts = []
+    labels = []
     for i, row in enumerate(table.itertuples(index=False)):
-        main = _amount(values.iloc[i], lang, by_value, currency)
         if view == "cohort":
-            prev = "" if i == 0 else " · " + i18n.t("funnel.of_previous", lang, pct=fmt.pct(row.pct_of_previous, lang, 0))
-            texts.append(main + prev + " · " + i18n.t("funnel.of_first", lang, pct=fmt.pct(row.pct_of_first, lang, 0)))
+            shares = [i18n.t("funnel.of_first", lang, pct=fmt.pct(row.pct_of_first, lang, 0))]
+            if i > 0:
+                shares.insert(0, i18n.t("funnel.of_previous", lang, pct=fmt.pct(row.pct_of_previous, lang, 0)))
         else:
             share = row.share_of_value if by_value else row.share_of_deals
-            texts.append(main + " · " + i18n.t("funnel.of_open", lang, pct=fmt.pct(share, lang, 0)))
+            shares = [i18n.t("funnel.of_open", lang, pct=fmt.pct(share, lang, 0))]
+        detail = " · ".join(shares)
+        labels.append(f"<b>{_stage(row.stage, lang)}</b><br><span style='font-size:12px;color:#5A6570'>{detail}</span>")
+    wide = [bool(widest) and v / widest >= 0.3 for v in values]
     kinds = table["kind"] if "kind" in table else pd.Series(["open"] * len(table))
     colours = [
-        PALETTE[2] if kind == "won" else (PALETTE[1] if stage == selected else PALETTE[0])
+        PALETTE[1] if stage == selected else (PALETTE[2] if kind == "won" else PALETTE[0])
         for stage, kind in zip(table["stage"], kinds, strict=True)
     ]
     fig = go.Figure(
@@ -65,27 +68,30 @@ def stage_funnel(
             x=values,
             base=[(widest - v) / 2 for v in values],
             orientation="h",
-            text=texts,
-            textposition="inside",
+            text=[_amount(v, lang, by_value, currency) for v in values],
+            textposition=["inside" if w else "outside" for w in wide],
             insidetextanchor="middle",
-            textfont={"color": "white", "size": 13},
+            textangle=0,
+            cliponaxis=False,
+            textfont={"color": ["white" if w else "#1F2A36" for w in wide], "size": 14},
             marker={"color": colours},
             customdata=table["stage"],
             hovertemplate="%{y}<br>%{text}<extra></extra>",
-            width=0.82,
+            width=0.8,
         )
     )
     key = "funnel.chart_cohort" if view == "cohort" else "funnel.chart_snapshot"
-    style(fig, i18n.t(key + ("_value" if by_value else ""), lang), height=60 * len(table) + 90)
-    fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=6)
+    style(fig, i18n.t(key + ("_value" if by_value else ""), lang), height=64 * len(table) + 90)
+    fig.update_yaxes(autorange="reversed", showgrid=False, ticklabelstandoff=8)
     fig.update_xaxes(visible=False, range=[0, widest * 1.001 if widest else 1])
-    fig.update_layout(clickmode="event+select", dragmode=False, bargap=0.1, uniformtext={"minsize": 11, "mode": "show"})
+    fig.update_layout(clickmode="event+select", dragmode=False, bargap=0.12)
     return fig
 
 
 def conversion_vs_target(conversion: pd.DataFrame, lang: str) -> go.Figure:
     """Bars of each stage's conversion to the next, coloured by whether it meets its target (a tick)."""
-    labels = [f"{_stage(a, lang)} → {_stage(b, lang)}" for a, b in zip(conversion["stage"], conversion["next_stage"], strict=True)]
+    labels = [f"{_stage(a, lang)} →" for a in conversion["stage"]]  # "to the next stage" is in the title
+    steps = [f"{_stage(a, lang)} → {_stage(b, lang)}" for a, b in zip(conversion["stage"], conversion["next_stage"], strict=True)]
     below = conversion["below_target"].to_numpy()
     colours = [BAD if b else GOOD for b in below]
     colours = [MUTED if math.isnan(t) else c for c, t in zip(colours, conversion["target"].astype(float), strict=True)]
@@ -104,8 +110,8 @@ def conversion_vs_target(conversion: pd.DataFrame, lang: str) -> go.Figure:
             textposition="outside",
             cliponaxis=False,
             name=i18n.t("funnel.conversion", lang),
-            customdata=conversion[["reached", "converted"]].to_numpy(),
-            hovertemplate="%{y}<br>%{x:.1%} (%{customdata[1]:,} / %{customdata[0]:,})<extra></extra>",
+            customdata=list(zip(steps, conversion["reached"], conversion["converted"], strict=True)),
+            hovertemplate="%{customdata[0]}<br>%{x:.1%} (%{customdata[2]:,} / %{customdata[1]:,})<extra></extra>",
         )
     )
     fig.add_trace(
@@ -115,10 +121,12 @@ def conversion_vs_target(conversion: pd.DataFrame, lang: str) -> go.Figure:
             mode="markers",
             marker={"symbol": "line-ns", "size": 26, "line": {"width": 3, "color": TARGET_COLOUR}},
             name=i18n.t("funnel.target", lang),
-            hovertemplate="%{y}<br>" + i18n.t("funnel.target", lang) + " %{x:.0%}<extra></extra>",
+            customdata=steps,
+            hovertemplate="%{customdata}<br>" + i18n.t("funnel.target", lang) + " %{x:.0%}<extra></extra>",
         )
     )
-    style(fig, i18n.t("funnel.conversion_title", lang), height=60 * len(conversion) + 110)
+    style(fig, i18n.t("funnel.conversion_title", lang), height=64 * len(conversion) + 140)
+    fig.update_layout(legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0})
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(range=[0, 1.12], tickformat=".0%", showgrid=True, gridcolor="#E5E9EE")
     return fig
@@ -179,10 +187,9 @@ def segment_matrix(matrix: pd.DataFrame, dimension: str, lang: str) -> go.Figure
             ygap=2,
         )
     )
-    style(fig, i18n.t("funnel.segment_matrix_title", lang), height=70 + 44 * max(len(segments), 3))
+    style(fig, i18n.t("funnel.segment_matrix_title", lang), height=130 + 46 * max(len(segments), 3))
     fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(side="top", showgrid=False)
-    fig.update_layout(margin={"t": 90})
+    fig.update_xaxes(side="bottom", showgrid=False, tickangle=0, tickfont={"size": 11})
     return fig
 
 
@@ -279,7 +286,7 @@ def lost_by_stage(lost: pd.DataFrame, lang: str, by_value: bool, currency: str |
         )
     )
     style(fig, i18n.t("funnel.lost_title" + ("_value" if by_value else ""), lang), height=60 * len(stage_order) + 150)
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.12, "yanchor": "top", "x": 0})
     fig.update_yaxes(autorange="reversed", showgrid=False)
     top_value = float(totals.max()) if len(totals) else 0.0
     fig.update_xaxes(range=[0, top_value * 1.18 if top_value else 1], showgrid=True, gridcolor="#E5E9EE")

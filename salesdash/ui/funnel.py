@@ -149,33 +149,28 @@ def _value_text(kind: str, value: object) -> str | None:
     return tl(kind, value)
 
 
-def deal_list(
+def _prepared(
     df: pd.DataFrame,
     columns: Mapping[str, str],
-    name: str,
-    key: str,
-    column_config: Mapping[str, Any] | None = None,
-    translate: Mapping[str, str] | None = None,
-) -> None:
-    """A sortable table of deals (the first SHOW_ROWS shown) with CSV/Excel downloads of all of them.
-
-    `columns` maps a column to its header key; `translate` maps a column to the catalogue kind of its
-    values (stage, channel…), or to a key prefix ending in "." (e.g. "funnel.status."), so they read in
-    the user's language.
-    """
-    shown = df[list(columns)].copy()
+    translate: Mapping[str, str] | None,
+    blanks: Mapping[str, str] | None,
+) -> pd.DataFrame:
+    out = df[list(columns)].copy()
     for col, kind in (translate or {}).items():
-        shown[col] = [_value_text(kind, v) for v in shown[col]]
-    headers = {c: t(k) for c, k in columns.items()}
-    shown = shown.rename(columns=headers)
-    config = {headers[c]: v for c, v in (column_config or {}).items() if c in headers}
-    if len(shown) > SHOW_ROWS:
-        st.caption(t("funnel.showing_first", shown=f"{SHOW_ROWS:,}", total=f"{len(shown):,}"))
-    st.dataframe(shown.head(SHOW_ROWS), hide_index=True, width="stretch", column_config=config, height=360)
+        if col in out:
+            out[col] = [_value_text(kind, v) for v in out[col]]
+    for col, text in (blanks or {}).items():
+        if col in out:
+            out[col] = out[col].astype(object).where(out[col].notna(), text)
+    return out.rename(columns={c: t(k) for c, k in columns.items()})
+
+
+def _downloads(frame: pd.DataFrame, name: str, key: str) -> None:
+    """CSV and Excel buttons whose files are made only when clicked."""
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         t("core.download_csv"),
-        data=lambda: export.to_csv_bytes(shown),
+        data=lambda: export.to_csv_bytes(frame),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"dl_csv_{key}",
@@ -184,10 +179,46 @@ def deal_list(
     )
     right.download_button(
         t("core.download_xlsx"),
-        data=lambda: export.to_xlsx_bytes({name: shown}),
+        data=lambda: export.to_xlsx_bytes({name: frame}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{key}",
         icon=":material/download:",
         on_click="ignore",
     )
+
+
+def deal_list(
+    df: pd.DataFrame,
+    columns: Mapping[str, str],
+    name: str,
+    key: str,
+    column_config: Mapping[str, Any] | None = None,
+    translate: Mapping[str, str] | None = None,
+    blanks: Mapping[str, str] | None = None,
+    download: Mapping[str, str] | None = None,
+) -> None:
+    """A sortable table of deals (the first SHOW_ROWS shown) with CSV/Excel downloads of all of them.
+
+    `columns` maps a column to its header key; `download` (default: `columns`) the columns the files
+    carry, so a narrow screen shows the essentials while the file has everything. `translate` maps a
+    column to the catalogue kind of its values (stage, channel…), or to a key prefix ending in "."
+    (e.g. "funnel.status."), so they read in the user's language; `blanks` gives the text of a missing
+    value per column.
+    """
+    shown = _prepared(df, columns, translate, blanks)
+    headers = {c: t(k) for c, k in columns.items()}
+    config = {headers[c]: v for c, v in (column_config or {}).items() if c in headers}
+    if len(shown) > SHOW_ROWS:
+        st.caption(t("funnel.showing_first", shown=f"{SHOW_ROWS:,}", total=f"{len(shown):,}"))
+    rows = min(len(shown), SHOW_ROWS)
+    height = min(36 + 35 * max(rows, 1), 400)  # no empty rows under a short table
+    st.dataframe(shown.head(SHOW_ROWS), hide_index=True, width="stretch", column_config=config, height=height)
+    _downloads(shown if download is None else _prepared(df, download, translate, blanks), name, key)
+
+
+def fitted_table(df: pd.DataFrame, columns: Mapping[str, str], name: str, key: str) -> None:
+    """A short table whose cells wrap to the width of the page (nothing to scroll), with downloads."""
+    shown = _prepared(df, columns, None, None)
+    st.table(shown, hide_index=True)
+    _downloads(shown, name, key)
