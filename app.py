@@ -11,6 +11,7 @@ pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
     st.Page("pages/funnel.py", title=t("funnel.page_title"), icon=":material/filter_alt:"),
     st.Page("pages/bottlenecks.py", title=t("bottlenecks.page_title"), icon=":material/hourglass_bottom:"),
+    st.Page("pages/weekly.py", title=t("weekly.page_title"), icon=":material/event_note:"),
 ]
 page = st.navigation(pages)
 

@@ -195,9 +195,14 @@ def _range_of(picked: object, span: datasets.Span) -> tuple[date, date]:
     return preset_range("this_quarter", span.as_of)
 
 
+# URL keys the filters own; any other key (a page's own, e.g. the weekly review's week) is kept as it is.
+_FILTER_URL_KEYS = {"lang", "period", "from", "to", *URL_KEYS.values()}
+
+
 def _write_url(f: Filters) -> None:
-    wanted = f.to_query(lang())
-    if _query_dict() != wanted:
+    current = _query_dict()
+    wanted = f.to_query(lang()) | {k: v for k, v in current.items() if k not in _FILTER_URL_KEYS}
+    if current != wanted:
         st.query_params.from_dict(wanted)
 
 
