@@ -29,8 +29,18 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from functools import partial  # noqa: E402
 
-from salesdash import bottlenecks, datasets, db, funnel, funnel_deals, overview, stalled, targets  # noqa: E402
-from salesdash import db, overview, weekly, weekly_risk  # noqa: E402
+from salesdash import (  # noqa: E402
+    bottlenecks,
+    datasets,
+    db,
+    funnel,
+    funnel_deals,
+    overview,
+    stalled,
+    targets,
+    weekly,
+    weekly_risk,
+)
 from salesdash.filters import Filters, preset_range  # noqa: E402
 from salesdash.funnel import reached_by_stage  # noqa: E402
 
@@ -82,6 +92,7 @@ PAGES: dict[str, PageBench] = {
             bottlenecks.segment_stays,
             bottlenecks.stage_flow,
         ),
+    ),
     "weekly": PageBench(
         file="pages/weekly.py",
         work=(lambda conn, f: weekly.review(conn, f, None, False), weekly_risk.at_risk_now),
