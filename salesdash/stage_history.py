@@ -14,7 +14,7 @@ Three tables (SQL in `sql/stage_moves.sql`, `sql/deal_stage_summary.sql`, `sql/s
 `materialize(conn)` writes them (db.materialize calls it after a build or an upload). A read-only file
 built without them gets them derived once into an attached in-memory database (`salesdash_derived`) on
 first use. Queries name the tables as `/*history*/stage_moves`; `sql(conn, name, as_of)` fills that slot,
-and the `/*stage_norms*/` and `/*open_last_touch*/` slots with the stored rows — or, when the as-of day
+and the `/*stage_norms*/` and `/*last_activity*/` slots with the stored rows — or, when the as-of day
 is before the data's last stay or activity, with the live computation cut at that day (same result).
 A bookkeeping row (version, row counts, latest stay and activity) tells when the tables are stale.
 """
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from salesdash import db
@@ -40,6 +40,7 @@ _FOREVER = datetime.max
 class _Derived:
     prefix: str  # '' or 'salesdash_derived.'
     counts: tuple[int, int, int]  # deals, deal_events, activities when derived
+    read_only: bool  # a read-only file cannot change under its connection: no need to recount
     stays_through: datetime | None  # the latest end of a stay
     activities_through: datetime | None  # the latest activity
 
@@ -103,7 +104,7 @@ def _stored(conn: db.Connection, prefix: str, counts: tuple[int, int, int]) -> _
     )
     if not rows or tuple(rows[0][:4]) != (VERSION, *counts):
         return None
-    return _Derived(prefix, counts, rows[0][4], rows[0][5])
+    return _Derived(prefix, counts, read_only=False, stays_through=rows[0][4], activities_through=rows[0][5])
 
 
 def _writable(conn: db.Connection) -> bool:
@@ -112,13 +113,16 @@ def _writable(conn: db.Connection) -> bool:
 
 
 def _derived(conn: db.Connection) -> _Derived:
-    counts = _counts(conn)
     known = _known.get(conn)
+    if known is not None and known.read_only:
+        return known
+    counts = _counts(conn)
     if known is not None and known.counts == counts:
         return known
     with _lock:
+        writable = _writable(conn)
         found = _stored(conn, "", counts)
-        if found is None and _writable(conn):
+        if found is None and writable:
             materialize(conn)
             found = _stored(conn, "", counts)
         if found is None:
@@ -128,6 +132,7 @@ def _derived(conn: db.Connection) -> _Derived:
                 materialize(conn, DERIVED + ".")
                 found = _stored(conn, DERIVED + ".", counts)
         assert found is not None
+        found = replace(found, read_only=not writable)
         _known[conn] = found
     return found
 
@@ -140,10 +145,11 @@ def prefix(conn: db.Connection) -> str:
 def sql(conn: db.Connection, name: str, as_of: date | None = None) -> str:
     """The text of sql/<name>.sql with its slots filled for this dataset.
 
-    `/*history*/` names where the derived tables live. With `as_of`, `/*stage_norms*/` (every stage's
-    norm) and `/*open_last_touch*/` (the last activity of each open deal, at least) become the stored rows
-    when nothing in the data is later than the as-of day, else the live queries (which bind `$as_of_end`;
-    pass `as_of_end(as_of)`).
+    `/*history*/` names where the derived tables live. With `as_of`: `/*stage_norms*/` (every stage's
+    norm) becomes the stored rows when no stay ends after the as-of day, else the live query; and
+    `/*last_activity*/` (a deal's last activity, for a query over deal_stage_summary `d` joined to
+    `/*last_touch*/` as `lt`) becomes the stored column when no activity is later, else the live join.
+    The live queries bind `$as_of_end`: pass `as_of_end(as_of)`.
     """
     found = _derived(conn)
     text = db.sql_text(name)
@@ -154,11 +160,9 @@ def sql(conn: db.Connection, name: str, as_of: date | None = None) -> str:
         else:
             norms = db.sql_text("stage_norms")
         if found.activities_through is None or found.activities_through < end:
-            touch = (
-                f"SELECT deal_id, last_activity_at FROM {found.prefix}deal_stage_summary "  # noqa: S608
-                "WHERE status = 'open' AND last_activity_at IS NOT NULL"
-            )
+            # the stored last activity sits on the deal's own row: no join needed
+            touch, last = "SELECT NULL::VARCHAR AS deal_id, NULL::TIMESTAMP AS last_activity_at WHERE FALSE", "d.last_activity_at"
         else:
-            touch = db.sql_text("last_touch")
-        text = text.replace("/*stage_norms*/", norms).replace("/*open_last_touch*/", touch)
+            touch, last = db.sql_text("last_touch"), "lt.last_activity_at"
+        text = text.replace("/*stage_norms*/", norms).replace("/*last_touch*/", touch).replace("/*last_activity*/", last)
     return text.replace(_SLOT, found.prefix)

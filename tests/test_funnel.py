@@ -262,3 +262,24 @@ def test_without_history_the_furthest_stage_is_the_current_or_at_loss_stage(no_h
     snapshot = funnel_deals.snapshot_by_stage(no_history, Q1)
     # current stages of the deals open now: F04 S, F06 Q, F07 L, F10 N, F11 N, F15 N, F16 Q, F18 S, F20 P
     assert snapshot["deals"].tolist() == [1, 2, 3, 2, 1]
+
+
+def test_stored_norms_and_last_touch_give_what_the_live_queries_give(conn, monkeypatch):
+    from dataclasses import replace
+    from datetime import datetime
+
+    from salesdash import bottlenecks, stalled
+
+    stored_health = stalled.open_deal_health(conn, Q1)
+    stored_times = bottlenecks.time_in_stage(conn, Q1)
+    stored_sql = stage_history.sql(conn, "open_deal_health", Q1.as_of)
+    assert "FROM stage_norms" in stored_sql and "$as_of_end" not in stored_sql  # nothing after Mar 31: stored
+    # pretend a stay and an activity came after the as-of day: the live queries run instead
+    known = stage_history._known[conn]
+    monkeypatch.setitem(stage_history._known, conn, replace(known, stays_through=datetime.max, activities_through=datetime.max))
+    live_sql = stage_history.sql(conn, "open_deal_health", Q1.as_of)
+    assert "FROM stage_norms" not in live_sql and "occurred_at < $as_of_end" in live_sql
+    live_health = stalled.open_deal_health(conn, Q1)
+    live_times = bottlenecks.time_in_stage(conn, Q1)
+    assert stored_health.equals(live_health)
+    assert stored_times.equals(live_times)

@@ -158,19 +158,21 @@ def _prepared(
     out = df[list(columns)].copy()
     for col, kind in (translate or {}).items():
         if col in out:
-            out[col] = [_value_text(kind, v) for v in out[col]]
+            texts = {v: _value_text(kind, v) for v in out[col].dropna().unique()}  # a few distinct values
+            out[col] = out[col].astype(object).map(texts)
     for col, text in (blanks or {}).items():
         if col in out:
             out[col] = out[col].astype(object).where(out[col].notna(), text)
     return out.rename(columns={c: t(k) for c, k in columns.items()})
 
 
-def _downloads(frame: pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel buttons whose files are made only when clicked."""
+def _downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
+    """CSV and Excel buttons whose files (of `frame`, or of what it returns) are made only when clicked."""
+    make = frame if callable(frame) else (lambda: frame)
     left, right, _ = st.columns([1, 1, 6])
     left.download_button(
         t("core.download_csv"),
-        data=lambda: export.to_csv_bytes(frame),
+        data=lambda: export.to_csv_bytes(make()),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=f"dl_csv_{key}",
@@ -179,7 +181,7 @@ def _downloads(frame: pd.DataFrame, name: str, key: str) -> None:
     )
     right.download_button(
         t("core.download_xlsx"),
-        data=lambda: export.to_xlsx_bytes({name: frame}),
+        data=lambda: export.to_xlsx_bytes({name: make()}),
         file_name=f"{name}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{key}",
@@ -206,15 +208,14 @@ def deal_list(
     (e.g. "funnel.status."), so they read in the user's language; `blanks` gives the text of a missing
     value per column.
     """
-    shown = _prepared(df, columns, translate, blanks)
+    shown = _prepared(df.head(SHOW_ROWS), columns, translate, blanks)  # only what the screen shows
     headers = {c: t(k) for c, k in columns.items()}
     config = {headers[c]: v for c, v in (column_config or {}).items() if c in headers}
-    if len(shown) > SHOW_ROWS:
-        st.caption(t("funnel.showing_first", shown=f"{SHOW_ROWS:,}", total=f"{len(shown):,}"))
-    rows = min(len(shown), SHOW_ROWS)
-    height = min(36 + 35 * max(rows, 1), 400)  # no empty rows under a short table
-    st.dataframe(shown.head(SHOW_ROWS), hide_index=True, width="stretch", column_config=config, height=height)
-    _downloads(shown if download is None else _prepared(df, download, translate, blanks), name, key)
+    if len(df) > SHOW_ROWS:
+        st.caption(t("funnel.showing_first", shown=f"{SHOW_ROWS:,}", total=f"{len(df):,}"))
+    height = min(36 + 35 * max(len(shown), 1), 400)  # no empty rows under a short table
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height)
+    _downloads(lambda: _prepared(df, download or columns, translate, blanks), name, key)
 
 
 def fitted_table(df: pd.DataFrame, columns: Mapping[str, str], name: str, key: str) -> None:
