@@ -73,7 +73,8 @@ def _reached(groups: pd.DataFrame, stages: pd.DataFrame, keys: list[object] | No
     index = {k: i for i, k in enumerate(keys)}
     codes = np.array([index.get(g, -1) for g in grp], dtype=np.int64)
     keep = codes >= 0
-    pos = groups["position"].to_numpy(dtype=np.int64)[keep]
+    # a position the stage list cannot give (no won stage, say) reaches no stage
+    pos = groups["position"].fillna(0).to_numpy(dtype=np.int64)[keep]
     stage_pos = stages["position"].to_numpy(dtype=np.int64)
     n_groups, n_stages = len(keys), len(stage_pos)
     past = pos[:, None] >= stage_pos[None, :]

@@ -122,3 +122,21 @@ def test_without_stage_history_the_snapshot_comes_first(tmp_path, monkeypatch):
     assert not at.exception
     assert any("no stage history" in i.value for i in at.info)
     assert at.segmented_control(key="funnel_view").value == "snapshot"
+
+
+def test_without_a_stage_list_both_pages_say_so(tmp_path, monkeypatch):
+    path = tmp_path / "nostages.duckdb"
+
+    def fill(c: db.Connection) -> None:
+        c.execute((DATA / "funnel.sql").read_text("utf-8"))
+        c.execute("DELETE FROM stages")
+
+    db.build_database_file(path, fill)
+    monkeypatch.setenv("SALESDASH_DB", str(path))
+    at = run_app(page=PAGE, query=Q1)
+    assert not at.exception
+    assert any("no stage list" in i.value for i in at.info)
+    at.switch_page("pages/bottlenecks.py").run()
+    assert not at.exception
+    assert any("no stage list" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
