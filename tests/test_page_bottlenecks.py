@@ -90,3 +90,16 @@ def test_without_stage_history_the_page_says_what_is_missing(tmp_path, monkeypat
     assert len(at.get("plotly_chart")) == 0  # no empty charts
     assert "cannot be judged" in notes  # stalled deals: neither rule can apply
     assert (len(at.table), len(at.dataframe)) == (1, 0)  # the ranked table only, no empty lists
+
+
+def test_targets_restored_from_a_file_change_the_ranking_and_problems_are_listed():
+    at = run_app(page=PAGE, query=Q1)
+    upload = b"stage,target_pct\nNeeds analysis,80\nLead identification,90\nNo such stage,50\n"
+    at.file_uploader(key="bottlenecks_targets_file").upload("stage-targets.csv", upload, "text/csv").run()
+    assert not at.exception
+    assert [row[0] for row in ranking(at)][:3] == [
+        "Solution design → Quote & negotiation", "Lead identification → Qualification", "Needs analysis → Solution design",
+    ]  # fmt: skip
+    assert at.number_input(key="bottlenecks_target_2").value == 80
+    notes = " ".join(w.value for w in at.warning)
+    assert "Restored 2 targets" in notes and "Line 4" in notes and "No such stage" in notes
