@@ -31,13 +31,11 @@ from functools import partial  # noqa: E402
 
 from salesdash import (  # noqa: E402
     bottlenecks,
-    datasets,
     db,
     funnel,
     funnel_deals,
     overview,
     stalled,
-    targets,
     weekly,
     weekly_risk,
 )
@@ -50,11 +48,6 @@ AS_OF = date(2025, 11, 25)
 DataWork = Callable[[db.Connection, Filters], Any]
 
 
-def _dataset_parts(conn: db.Connection, f: Filters) -> object:
-    """What the Funnel and Bottlenecks pages ask of the dataset before any metric: parts, stages, targets."""
-    return datasets.has_rows(conn), funnel.funnel_stages(conn), funnel.all_stages(conn), targets.defaults(conn)
-
-
 @dataclass(frozen=True)
 class PageBench:
     """A page: its file and the data functions one view of it calls."""
@@ -64,7 +57,9 @@ class PageBench:
     query: tuple[tuple[str, str], ...] = ()
 
 
-# Each page registers here: the data functions its view calls with the default filters.
+# Each page registers here: the data functions its view calls with the default filters. Calls that do
+# not depend on the filters (has_rows, the stage list, default targets) are cached per dataset and
+# computed once per dataset, not per view, so they are left out.
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
@@ -73,7 +68,6 @@ PAGES: dict[str, PageBench] = {
     "funnel": PageBench(
         file="pages/funnel.py",
         work=(
-            _dataset_parts,
             reached_by_stage,
             partial(funnel.segment_funnel, dimension="channel"),
             partial(funnel.conversion_trend, grain="month"),
@@ -83,7 +77,6 @@ PAGES: dict[str, PageBench] = {
     "bottlenecks": PageBench(
         file="pages/bottlenecks.py",
         work=(
-            _dataset_parts,
             reached_by_stage,
             bottlenecks.time_in_stage,
             funnel_deals.lost_by_stage,

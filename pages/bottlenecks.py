@@ -68,7 +68,7 @@ if not history:
     missing_note("bottlenecks.no_times")
 else:
     st.plotly_chart(charts.time_in_stage(times, lang()), width="stretch")
-    dimension = choice(t("funnel.compare_by"), list(funnel.SEGMENT_DIMENSIONS), "bottlenecks_dimension", "team",
+    dimension = choice(t("funnel.compare_by"), list(bottlenecks.DIMENSIONS), "bottlenecks_dimension", "team",
                        lambda d: t(f"funnel.dimension.{d}"))  # fmt: skip
     st.plotly_chart(charts.segment_times(segment_times, dimension, lang()), width="stretch")
     fitted_table(

@@ -22,6 +22,9 @@ FAR_ABOVE = 1.5  # a median at least this many times the stage's norm median is 
 MIN_EXTRA_DAYS = 2.0  # ...and at least this many days longer (1 day against a half-day norm is not a finding)
 SMALL_SAMPLE = funnel.SMALL_SAMPLE
 FLAGS = ("bottleneck", "young", "slow", "ok")
+# The dimensions the page looks for findings in (lead source, which follows the channel, would only
+# repeat what the channel says; the Funnel page still compares by it).
+DIMENSIONS = ("customer_type", "channel", "team", "product")
 
 
 def _bounds(f: Filters) -> dict[str, datetime]:
@@ -56,8 +59,8 @@ def _with_ratio(out: pd.DataFrame, median: pd.Series, norm: pd.Series, n: pd.Ser
 
 
 def segment_stays(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """The stays that ended in the period for every value of the comparison dimensions
-    (funnel.SEGMENT_DIMENSIONS): how long they took and how many ended with the deal lost.
+    """The stays that ended in the period for every value of the dimensions in DIMENSIONS: how long they
+    took and how many ended with the deal lost.
 
     Columns: dimension, segment (None when the deal has no value), stage, position, stays, median_days,
     lost_exits, lost_exit_value. Compare with the norm and the rest of the dimension through `against_norm`.
@@ -81,33 +84,30 @@ def against_norm(by_segment: pd.DataFrame, times: pd.DataFrame) -> pd.DataFrame:
 
 
 def conversion_by_segment(conn: db.Connection, f: Filters, targets: funnel.Targets | None = None) -> pd.DataFrame:
-    """Stage conversion of the period's cohort for every value of the comparison dimensions, with the
+    """Stage conversion of the period's cohort for every value of the dimensions in DIMENSIONS, with the
     conversion of all the other values of the same dimension beside it, and the value lost at the stage.
 
     Columns: dimension, segment, stage, next_stage, position, reached, converted, reached_value,
     conversion, target, gap, settled (see funnel.SETTLED), rest_reached, rest_conversion (the
     dimension's other values together), lost_deals, lost_value (deals lost in the period at this stage).
     """
-    raw = db.query(conn, f.apply(stage_history.sql(conn, "segment_cohort")), f.params())
-    stages = funnel.funnel_stages(conn)
+    out = db.query(conn, f.apply(stage_history.sql(conn, "segment_cohort")), f.params())
     columns = ["dimension", "segment", "stage", "next_stage", "position", "reached", "converted", "reached_value",
                "conversion", "target", "gap", "settled", "rest_reached", "rest_conversion", "lost_deals", "lost_value"]  # fmt: skip
-    if raw.empty or stages.empty:
+    if out.empty:
         return pd.DataFrame(columns=columns)
-    segment = raw["segment"].astype(object).where(raw["segment"].notna(), funnel.NONE)
-    raw["grp"] = list(zip(raw["dimension"], segment, strict=True))
-    out = funnel._conversion(funnel._reached(raw, stages), dict(targets or ()))
-    out["dimension"] = [g[0] for g in out["grp"]]
-    out["segment"] = [None if g[1] == funnel.NONE else g[1] for g in out["grp"]]
-    lost = raw.set_index(["grp", "position"])[["lost_deals", "lost_value"]]
-    keys = pd.MultiIndex.from_arrays([out["grp"], out["position"]])
-    out["lost_deals"] = lost["lost_deals"].reindex(keys).fillna(0).astype(np.int64).to_numpy()
-    out["lost_value"] = lost["lost_value"].reindex(keys).fillna(0.0).to_numpy()
-    by_dimension = out.groupby(["dimension", "position"])
-    out["rest_reached"] = by_dimension["reached"].transform("sum") - out["reached"]
-    rest_converted = by_dimension["converted"].transform("sum") - out["converted"]
-    out["rest_conversion"] = rest_converted / out["rest_reached"].where(out["rest_reached"] > 0)
-    return out[columns].sort_values(["dimension", "segment", "position"], kind="stable").reset_index(drop=True)
+    reached = out["reached"].astype(float)
+    out["converted"] = out["converted"].astype(np.int64)
+    out["conversion"] = out["converted"] / reached.where(reached > 0)
+    rest = out["rest_reached"].astype(float)
+    out["rest_conversion"] = out["rest_converted"] / rest.where(rest > 0)
+    defaults = dict(db.query_rows(conn, "SELECT stage, target_conversion FROM stages"))
+    chosen = {**defaults, **dict(targets or ())}
+    out["target"] = out["stage"].map(lambda s: funnel._num(chosen.get(s))).astype(float)
+    out["gap"] = out["conversion"] - out["target"]
+    out["settled"] = (out["still_open"] / reached.where(reached > 0) <= funnel.SETTLED).fillna(False).astype(bool)
+    out["segment"] = out["segment"].astype(object).where(out["segment"].notna(), None)
+    return out[columns]
 
 
 def stage_flow(conn: db.Connection, f: Filters) -> pd.DataFrame:

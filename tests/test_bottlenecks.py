@@ -77,7 +77,7 @@ def test_a_team_against_the_company_norm(conn):
     assert by.loc[("team", "Cedar", "Lead identification"), "median_days"] == 15
     assert by.loc[("team", "Cedar", "Lead identification"), "slow"]
     assert by.loc[("team", "Oak", "Lead identification"), "median_days"] == 5  # F01 10, F02 5, F05 5, F08 5, F15 5
-    assert set(rows["dimension"]) == set(funnel.SEGMENT_DIMENSIONS)
+    assert set(rows["dimension"]) == set(bottlenecks.DIMENSIONS)
 
 
 def test_conversion_by_segment_with_the_rest_of_the_dimension(conn):
@@ -192,7 +192,7 @@ def test_findings_come_from_the_numbers(conn):
     leak, direct_loss, cedar, partner_loss = (found.iloc[i] for i in range(4))
     assert (leak["stage"], leak["amount"], leak["deals"]) == ("Solution design", 4200, 2)
     # Direct lost 1 of 5 L exits (20 %) against none of the rest: 900 × (1 - 0 / 0.2) = 900 beyond the rest's
-    # rate. Web's 1 of 6 at L scores the same but is the same leak seen by lead source; the next stage's
+    # rate. Enterprise's 1 of 5 at L (F09 again) scores the same but tells the same leak; the next stage's
     # is Partner's 2 of 3 at S against none: 800
     assert (direct_loss["segment"], direct_loss["stage"], direct_loss["score"]) == ("Direct", "Lead identification", 900)
     assert (partner_loss["segment"], partner_loss["stage"], partner_loss["score"]) == ("Partner", "Solution design", 800)
