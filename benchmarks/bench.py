@@ -3,6 +3,7 @@
     python -m benchmarks.bench                    # 1M deals (database built once, cached)
     python -m benchmarks.bench --deals 10000000   # 10M deals
     python -m benchmarks.bench --pages overview --repeat 7
+    python -m benchmarks.bench --pages satisfaction     # 1M deals beside 1M survey responses
 
 The database is built by the demo generator into benchmarks/cache/ and reused. Data functions are
 timed directly (no Streamlit cache: the work a first view of a filter costs); the AppTest rerun is
@@ -31,10 +32,14 @@ from functools import partial  # noqa: E402
 
 from salesdash import (  # noqa: E402
     bottlenecks,
+    datasets,
     db,
     funnel,
     funnel_deals,
     overview,
+    rep_detail,
+    reps,
+    satisfaction,
     stalled,
     weekly,
     weekly_risk,
@@ -55,11 +60,34 @@ class PageBench:
     file: str
     work: tuple[DataWork, ...]
     query: tuple[tuple[str, str], ...] = ()
+    # survey responses per deal in its database; None = the demo's own (~40% of won deals answer)
+    surveys_per_deal: float | None = None
 
 
-# Each page registers here: the data functions its view calls with the default filters. Calls that do
-# not depend on the filters (has_rows, the stage list, default targets) are cached per dataset and
-# computed once per dataset, not per view, so they are left out.
+def _satisfaction_scores(conn: db.Connection, f: Filters) -> Any:
+    """What the Satisfaction page does with its one scan: headline, trend, distributions, drivers."""
+    profiles = satisfaction.score_profiles(conn, f)
+    return (
+        satisfaction.headline_of(profiles),
+        satisfaction.monthly_trend_of(profiles, f),
+        satisfaction.distributions_of(profiles),
+        satisfaction.drivers_of(profiles, f),
+    )
+
+
+def _for_rep(fn: Callable[[db.Connection, Filters, str], Any], rep_id: str = "R01") -> DataWork:
+    """A rep-detail function bound to one rep, as the Reps page calls it for the rep picked."""
+
+    def work(conn: db.Connection, f: Filters) -> Any:
+        return fn(conn, f, rep_id)
+
+    work.__name__ = fn.__name__
+    return work
+
+
+# Each page registers here: the data functions its view calls with the default filters. (Funnel and
+# Bottlenecks leave out what does not depend on the filters — parts present, stage list, default
+# targets — which is cached per dataset and computed once, not per view.)
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
@@ -86,27 +114,57 @@ PAGES: dict[str, PageBench] = {
             bottlenecks.stage_flow,
         ),
     ),
+    "reps": PageBench(
+        file="pages/reps.py",
+        work=(
+            reps.performance,
+            lambda conn, f: datasets.has_rows(conn),
+            reps.stage_strengths,
+            reps.activity_mix,
+            _for_rep(rep_detail.rep_funnel),
+            _for_rep(rep_detail.rep_trend),
+            _for_rep(rep_detail.rep_stalled),
+            _for_rep(rep_detail.rep_satisfaction),
+        ),
+    ),
     "weekly": PageBench(
         file="pages/weekly.py",
         work=(lambda conn, f: weekly.review(conn, f, None, False), weekly_risk.at_risk_now),
     ),
+    "satisfaction": PageBench(
+        file="pages/satisfaction.py",
+        work=(
+            lambda conn, f: satisfaction.available(conn),
+            _satisfaction_scores,
+            satisfaction.segments,
+            satisfaction.follow_up,
+            satisfaction.comments,
+            satisfaction.sales_link,
+        ),
+        surveys_per_deal=1.0,  # the issue: 1M survey responses beside 1M deals
+    ),
 }
 
 
-def database(deals: int) -> Path:
-    """The cached benchmark database; above 2M deals, copies of the 1M one (see benchmarks/scale.py)."""
-    path = CACHE / f"demo-{deals}.duckdb"
+def database(deals: int, surveys: int | None = None) -> Path:
+    """The cached benchmark database; above 2M deals, copies of the 1M one (see benchmarks/scale.py).
+
+    `surveys`: that many survey responses instead of the demo's own (~40% of won deals answer).
+    """
+    name = f"demo-{deals}.duckdb" if surveys is None else f"demo-{deals}-surveys-{surveys}.duckdb"
+    path = CACHE / name
     if path.exists():
         return path
     started = time.perf_counter()
-    if deals > 2_000_000 and deals % 1_000_000 == 0:
+    copies = deals // 1_000_000
+    if deals > 2_000_000 and deals % 1_000_000 == 0 and (surveys is None or surveys % copies == 0):
         from benchmarks.scale import replicate
 
-        replicate(database(1_000_000), path, deals // 1_000_000)
+        replicate(database(1_000_000, None if surveys is None else surveys // copies), path, copies)
     else:
         from salesdash.demo import build_demo
 
-        build_demo(path, deals=deals, seed=7, as_of=AS_OF)
+        build_demo(path, deals=deals, seed=7, as_of=AS_OF, surveys=surveys)
     print(f"built {path.name} in {time.perf_counter() - started:.1f} s, {path.stat().st_size / 1e6:.0f} MB")
     return path
 
@@ -143,13 +201,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    path = database(args.deals)
-    os.environ["SALESDASH_DB"] = str(path)
-    conn = db.open_company(path)
-    print("| page | deals | data functions (median ms) | AppTest rerun (median ms) |\n|---|---|---|---|")
+    connections: dict[Path, db.Connection] = {}
+    print("| page | deals | surveys | data functions (median ms) | AppTest rerun (median ms) |\n|---|---|---|---|---|")
     for name in args.pages:
-        result = bench_page(name, PAGES[name], conn, args.repeat)
-        print(f"| {name} | {args.deals:,} | {result['data_ms']:.0f} | {result['rerun_ms']:.0f} |", flush=True)
+        page = PAGES[name]
+        surveys = None if page.surveys_per_deal is None else int(args.deals * page.surveys_per_deal)
+        path = database(args.deals, surveys)
+        os.environ["SALESDASH_DB"] = str(path)
+        if path not in connections:
+            connections[path] = db.open_company(path)
+        conn = connections[path]
+        result = bench_page(name, page, conn, args.repeat)
+        shown = "demo" if surveys is None else f"{surveys:,}"
+        print(f"| {name} | {args.deals:,} | {shown} | {result['data_ms']:.0f} | {result['rerun_ms']:.0f} |", flush=True)
 
 
 if __name__ == "__main__":

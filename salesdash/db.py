@@ -93,6 +93,7 @@ def _has_table(conn: Connection, name: str) -> bool:
 
 
 _NAMED_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 def _used_params(sql: str, params: Params) -> Params:
@@ -101,7 +102,7 @@ def _used_params(sql: str, params: Params) -> Params:
     Metric functions pass every filter value they have; each query binds what it uses.
     """
     if isinstance(params, Mapping):
-        used = set(_NAMED_PARAM.findall(sql))
+        used = set(_NAMED_PARAM.findall(_COMMENT.sub(" ", sql)))  # a $name in a comment binds nothing
         return {k: v for k, v in params.items() if k in used}
     return params
 

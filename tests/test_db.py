@@ -56,3 +56,9 @@ def test_stored_views_equal_the_live_logic(tmp_path: Path, view, fixture):
     if len(a) == 0:
         pytest.skip(f"{fixture} has no rows behind {view}")  # the other fixture covers it
     assert a.equals(b)
+
+
+def test_a_parameter_named_only_in_a_comment_is_not_bound(tiny):
+    sql = "-- uses $as_of in words only\nSELECT count(*) AS n FROM deals WHERE amount > $min /* not $date_to */"
+    # amounts above 150: 200, 300, 400, 500, 700
+    assert db.query(tiny, sql, {"min": 150, "as_of": "x", "date_to": "y"})["n"].iloc[0] == 5

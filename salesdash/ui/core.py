@@ -102,10 +102,28 @@ def current_filters() -> Filters:
     """The filters the sidebar set in this run (app.py draws the sidebar before the page)."""
     f: Filters | None = st.session_state.get("_filters")
     if f is None:
+        _route_through_app()
         span = dataset_span()
         start, end = preset_range("this_quarter", span.as_of)
         f = Filters(date_from=start, date_to=end, as_of=span.as_of, preset="this_quarter")
     return f
+
+
+def _route_through_app() -> None:
+    """Make a page that ran without app.py run again through it, once per session.
+
+    Until st.navigation has run once in the server process, Streamlit takes a pages/ folder for its
+    old multipage layout: a fresh server's first request for /weekly runs that page alone, without
+    the sidebar. Setting the flag st.navigation sets and rerunning routes the request through app.py,
+    keeping the page and its query parameters (a copied link works on a fresh server).
+    """
+    if st.session_state.get("_rerouted"):
+        return
+    st.session_state["_rerouted"] = True
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+    st.rerun()
 
 
 def currency() -> str | None:

@@ -34,10 +34,17 @@ def _query_dict() -> dict[str, list[str]]:
     return {key: st.query_params.get_all(key) for key in st.query_params}
 
 
+def init_language() -> None:
+    """The session's language from the URL (?lang=zh), before anything is drawn: the page titles
+    of the navigation are made before the sidebar."""
+    if "lang" not in st.session_state:
+        language = st.query_params.get("lang", i18n.DEFAULT_LANG)
+        st.session_state["lang"] = language if language in i18n.LANGS else i18n.DEFAULT_LANG
+
+
 def _seed_from_url(as_of: date, options: dict[str, list[str]]) -> None:
     query = _query_dict()
-    language = (query.get("lang") or [i18n.DEFAULT_LANG])[0]
-    st.session_state["lang"] = language if language in i18n.LANGS else i18n.DEFAULT_LANG
+    init_language()
     _apply_to_widgets(from_query(query, as_of, options))
     st.session_state[_SEEDED] = True
 

@@ -57,3 +57,18 @@ def test_overview_in_chromium(start_server, demo_path, browser, shots):
     assert page.get_by_text("成交金额").count() >= 1
     page.screenshot(path=str(shots / "overview-zh-1920.png"), full_page=True)
     page.close()
+
+
+def test_a_copied_page_link_works_on_a_fresh_server(start_server, demo_path, browser, shots):
+    # a new server process: its very first request is a page link, not the home page
+    server = start_server(demo_path)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(server.url + "/weekly?lang=zh&ch=Partner")
+    page.wait_for_selector('[data-testid="stSidebar"] >> text=筛选', timeout=60_000)
+    wait_for_app(page)
+    assert "/weekly" in page.url and "ch=Partner" in page.url
+    chip = page.locator('[data-testid="stMultiSelect"]', has_text="渠道")
+    assert "合作伙伴" in chip.inner_text()
+    assert page.get_by_test_id("stSidebarNav").get_by_text("概览").count() == 1  # page titles in Chinese too
+    page.screenshot(path=str(shots / "direct-link-fresh-server.png"))
+    page.close()

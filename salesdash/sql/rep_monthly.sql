@@ -1,0 +1,40 @@
+-- One rep's month-by-month results beside their peers', from $chart_from to $effective_to.
+-- Filled with the peers' filters (the rep's team, or everyone); $rep_id marks the rep's own deals.
+-- Months without a closed deal show 0.
+WITH months AS (
+    SELECT unnest(generate_series(date_trunc('month', $chart_from::DATE),
+                                  date_trunc('month', $effective_to::DATE),
+                                  INTERVAL 1 MONTH))::DATE AS month
+),
+closed AS (
+    SELECT date_trunc('month', d.closed_on)::DATE AS month, d.rep_id, d.rep_id = $rep_id AS is_rep, d.status, d.amount
+    FROM deal_facts d
+    WHERE d.status IN ('won', 'lost') AND d.closed_on BETWEEN $chart_from AND $effective_to /*segment*/
+),
+by_month AS (
+    SELECT
+        month,
+        count(*) FILTER (WHERE is_rep AND status = 'won') AS won_count,
+        coalesce(sum(amount) FILTER (WHERE is_rep AND status = 'won'), 0) AS won_value,
+        count(*) FILTER (WHERE is_rep AND status = 'lost') AS lost_count,
+        count(*) FILTER (WHERE status = 'won') AS peer_won_count,
+        coalesce(sum(amount) FILTER (WHERE status = 'won'), 0) AS peer_won_value,
+        count(*) FILTER (WHERE status = 'lost') AS peer_lost_count,
+        count(DISTINCT rep_id) AS peer_reps
+    FROM closed
+    GROUP BY month
+),
+final AS (
+    SELECT
+        m.month,
+        coalesce(b.won_count, 0) AS won_count,
+        coalesce(b.won_value, 0) AS won_value,
+        coalesce(b.lost_count, 0) AS lost_count,
+        coalesce(b.peer_won_count, 0) AS peer_won_count,
+        coalesce(b.peer_won_value, 0) AS peer_won_value,
+        coalesce(b.peer_lost_count, 0) AS peer_lost_count,
+        coalesce(b.peer_reps, 0) AS peer_reps,
+        m.month >= date_trunc('month', $date_from::DATE) AS in_period
+    FROM months m LEFT JOIN by_month b USING (month)
+)
+SELECT * FROM final ORDER BY month

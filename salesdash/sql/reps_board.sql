@@ -1,0 +1,110 @@
+-- Per-rep figures of one period, with their roll-ups by team, manager and region and a grand total.
+-- Same definitions as overview_period.sql (docs/metrics.md): won/lost = closed in the period up to
+-- $effective_to; open = open at $effective_to; a quota overlapping the period counts for the
+-- overlapping share of its days, and only the rep dimensions (team, rep, region) narrow quotas.
+-- "Closing in the period" = open at $effective_to with an expected close inside $date_from..$date_to.
+-- Roll-ups group reps by the team, manager and region of the reps table (NULL when unknown).
+WITH facts AS (
+    SELECT d.rep_id, d.status, d.amount, d.created_on, d.closed_on, d.expected_close
+    FROM deal_facts d
+    WHERE TRUE /*segment*/
+),
+closed AS (
+    SELECT rep_id, status, amount,
+           CASE WHEN status = 'won' THEN datediff('day', created_on, closed_on) END AS cycle_days
+    FROM facts
+    WHERE status IN ('won', 'lost') AND closed_on BETWEEN $date_from AND $effective_to
+),
+open_at_end AS (
+    SELECT rep_id, amount, coalesce(expected_close BETWEEN $date_from AND $date_to, FALSE) AS closing
+    FROM facts
+    WHERE created_on <= $effective_to AND (closed_on IS NULL OR closed_on > $effective_to)
+),
+quota AS (
+    SELECT q.rep_id, sum(
+        q.amount
+        * (datediff('day', greatest(q.period_start, $date_from), least(q.period_end, $date_to)) + 1)
+        / (datediff('day', q.period_start, q.period_end) + 1)
+    ) AS quota
+    FROM quotas q JOIN reps r USING (rep_id)
+    WHERE q.period_end >= $date_from AND q.period_start <= $date_to /*rep_segment*/
+    GROUP BY q.rep_id
+),
+acts AS (
+    SELECT x.rep_id, count(*) AS activities
+    FROM activity_facts x
+    WHERE x.occurred_at >= $date_from AND x.occurred_at < $effective_to + INTERVAL 1 DAY /*activity_segment*/
+    GROUP BY x.rep_id
+),
+measures AS (
+    SELECT rep_id, 'closed' AS kind, status, amount, cycle_days,
+           FALSE AS closing, NULL::DOUBLE AS quota, 0::BIGINT AS activities
+    FROM closed
+    UNION ALL
+    SELECT rep_id, 'open', NULL, amount, NULL, closing, NULL, 0 FROM open_at_end
+    UNION ALL
+    SELECT rep_id, 'quota', NULL, NULL, NULL, FALSE, quota, 0 FROM quota
+    UNION ALL
+    SELECT rep_id, 'activity', NULL, NULL, NULL, FALSE, NULL, activities FROM acts
+),
+per_rep AS (
+    -- one pass over the period's deals; the roll-ups below then add up 40-odd rep rows, not deals
+    SELECT
+        m.rep_id,
+        count(*) FILTER (WHERE m.status = 'won') AS won_count,
+        coalesce(sum(m.amount) FILTER (WHERE m.status = 'won'), 0) AS won_value,
+        count(*) FILTER (WHERE m.status = 'lost') AS lost_count,
+        coalesce(sum(m.amount) FILTER (WHERE m.status = 'lost'), 0) AS lost_value,
+        median(m.cycle_days) AS median_cycle_days,
+        count(*) FILTER (WHERE m.kind = 'open') AS open_count,
+        coalesce(sum(m.amount) FILTER (WHERE m.kind = 'open'), 0) AS open_value,
+        coalesce(sum(m.amount) FILTER (WHERE m.kind = 'open' AND m.closing), 0) AS closing_value,
+        sum(m.quota) AS quota,
+        sum(m.activities) AS activities
+    FROM measures m
+    GROUP BY m.rep_id
+),
+rep_rows AS (
+    SELECT p.*, r.name AS rep_name, r.team, r.manager, r.region
+    FROM per_rep p LEFT JOIN reps r ON r.rep_id = p.rep_id
+),
+group_sums AS (
+    SELECT
+        CASE WHEN grouping(team) = 0 THEN 'team' WHEN grouping(manager) = 0 THEN 'manager'
+             WHEN grouping(region) = 0 THEN 'region' ELSE 'total' END AS level,
+        CASE WHEN grouping(team) = 0 THEN team WHEN grouping(manager) = 0 THEN manager
+             WHEN grouping(region) = 0 THEN region END AS key,
+        team, manager, region,
+        count(*) AS reps,
+        sum(won_count) AS won_count, sum(won_value) AS won_value,
+        sum(lost_count) AS lost_count, sum(lost_value) AS lost_value,
+        sum(open_count) AS open_count, sum(open_value) AS open_value, sum(closing_value) AS closing_value,
+        sum(quota) AS quota, sum(activities) AS activities
+    FROM rep_rows
+    GROUP BY GROUPING SETS ((team), (manager), (region), ())
+),
+group_cycles AS (
+    -- a median does not add up: take it again over the won deals of each group
+    SELECT
+        CASE WHEN grouping(r.team) = 0 THEN 'team' WHEN grouping(r.manager) = 0 THEN 'manager'
+             WHEN grouping(r.region) = 0 THEN 'region' ELSE 'total' END AS level,
+        CASE WHEN grouping(r.team) = 0 THEN r.team WHEN grouping(r.manager) = 0 THEN r.manager
+             WHEN grouping(r.region) = 0 THEN r.region END AS key,
+        median(c.cycle_days) AS median_cycle_days
+    FROM closed c LEFT JOIN reps r ON r.rep_id = c.rep_id
+    WHERE c.status = 'won'
+    GROUP BY GROUPING SETS ((r.team), (r.manager), (r.region), ())
+),
+final AS (
+    SELECT 'rep' AS level, rep_id AS key, rep_id, rep_name, team, manager, region, 1 AS reps,
+           won_count, won_value, lost_count, lost_value, median_cycle_days, open_count, open_value,
+           closing_value, quota, activities
+    FROM rep_rows
+    UNION ALL
+    SELECT g.level, g.key, NULL, NULL, g.team, g.manager, g.region, g.reps,
+           g.won_count, g.won_value, g.lost_count, g.lost_value, c.median_cycle_days, g.open_count, g.open_value,
+           g.closing_value, g.quota, g.activities
+    FROM group_sums g
+    LEFT JOIN group_cycles c ON c.level = g.level AND c.key IS NOT DISTINCT FROM g.key
+)
+SELECT * FROM final
