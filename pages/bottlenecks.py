@@ -41,8 +41,8 @@ if found.empty:
 else:
     with st.container(border=True):
         st.markdown("\n".join(f"- {findings.finding_text(row, lang(), currency())}" for _, row in found.iterrows()))
-young = funnel.open_share(reached)
-if young == young and young > 0.3:
+young = funnel.young_share(reached)
+if young is not None:
     st.caption(t("funnel.young_cohort", pct=fmt.pct(young, lang(), 0)))
 
 st.subheader(t("bottlenecks.table_title"))

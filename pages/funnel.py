@@ -59,8 +59,8 @@ else:
             st.session_state["funnel_stage"] = clicked
             st.rerun()  # redraw the funnel with the clicked stage highlighted
         if view == "cohort":
-            young = funnel.open_share(table)
-            if young == young and young > 0.3:
+            young = funnel.young_share(table)
+            if young is not None:
                 st.caption(t("funnel.young_cohort", pct=fmt.pct(young, lang(), 0)))
     with right:
         st.plotly_chart(charts.conversion_vs_target(conversion, lang()), width="stretch")

@@ -101,9 +101,8 @@ def conversion_by_segment(conn: db.Connection, f: Filters, targets: funnel.Targe
     out["conversion"] = out["converted"] / reached.where(reached > 0)
     rest = out["rest_reached"].astype(float)
     out["rest_conversion"] = out["rest_converted"] / rest.where(rest > 0)
-    defaults = dict(db.query_rows(conn, "SELECT stage, target_conversion FROM stages"))
-    chosen = {**defaults, **dict(targets or ())}
-    out["target"] = out["stage"].map(lambda s: funnel._num(chosen.get(s))).astype(float)
+    chosen = funnel.chosen_targets(dict(db.query_rows(conn, "SELECT stage, target_conversion FROM stages")), targets)
+    out["target"] = out["stage"].map(lambda s: chosen.get(s, float("nan"))).astype(float)
     out["gap"] = out["conversion"] - out["target"]
     out["settled"] = (out["still_open"] / reached.where(reached > 0) <= funnel.SETTLED).fillna(False).astype(bool)
     out["segment"] = out["segment"].astype(object).where(out["segment"].notna(), None)

@@ -137,15 +137,21 @@ def _conversion(reached: pd.DataFrame, targets: Mapping[str, float | None] | Non
     out["converted"] = out["converted"].astype(np.int64)
     out["conversion"] = out["converted"] / out["reached"].where(out["reached"] > 0)
     out["value_conversion"] = out["converted_value"] / out["reached_value"].where(out["reached_value"] > 0)
-    defaults = dict(zip(reached["stage"], reached["target_conversion"], strict=True))
-    chosen = {**defaults, **(dict(targets) if targets else {})}
-    out["target"] = out["stage"].map(lambda s: _num(chosen.get(s))).astype(float)
+    chosen = chosen_targets(dict(zip(reached["stage"], reached["target_conversion"], strict=True)), targets)
+    out["target"] = out["stage"].map(lambda s: chosen.get(s, float("nan"))).astype(float)
     out["gap"] = out["conversion"] - out["target"]
     out["below_target"] = (out["gap"] < 0).fillna(False).astype(bool)
     out["still_open_share"] = out["still_open"] / out["reached"].where(out["reached"] > 0)
     out["settled"] = (out["still_open_share"] <= SETTLED).fillna(False).astype(bool)
     out["small_sample"] = out["reached"] < SMALL_SAMPLE
     return out.reset_index(drop=True)
+
+
+def chosen_targets(defaults: Mapping[str, object], targets: Mapping[str, float | None] | Targets | None) -> dict[str, float]:
+    """Stage -> target share in force: the stage table's default, unless the manager set one (NaN = none)."""
+    chosen = {str(stage): _num(value) for stage, value in defaults.items()}
+    chosen.update({str(stage): _num(value) for stage, value in dict(targets or ()).items()})
+    return chosen
 
 
 def _with_next(reached: pd.DataFrame) -> pd.DataFrame:
@@ -219,6 +225,15 @@ def open_share(reached: pd.DataFrame) -> float:
     """Share of the period's cohort still open (from `reached_by_stage`): how young the cohort is."""
     total = float(reached["reached"].iloc[0]) if len(reached) else 0.0
     return float(reached["still_open"].sum()) / total if total else float("nan")
+
+
+YOUNG = 0.3  # a cohort with more than this share still open gets a note that its conversion will rise
+
+
+def young_share(reached: pd.DataFrame) -> float | None:
+    """The cohort's open share when it is young enough to say so on the page, else None."""
+    share = open_share(reached)
+    return share if share == share and share > YOUNG else None
 
 
 def trend_start(f: Filters, grain: str) -> date:
