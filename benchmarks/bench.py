@@ -29,14 +29,20 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from functools import partial  # noqa: E402
+
 from salesdash import (  # noqa: E402
+    bottlenecks,
     datasets,
     db,
     forecast,
+    funnel,
+    funnel_deals,
     overview,
     rep_detail,
     reps,
     satisfaction,
+    stalled,
     timeseries,
     weekly,
     weekly_risk,
@@ -99,11 +105,34 @@ def forecast_view(conn: db.Connection, f: Filters) -> Any:
     return forecast.outlook(conn, pf, start, end, learned), timeseries.series_forecast(conn, pf, "month", start, end, horizon)
 
 
-# Each page registers here: the data functions its view calls with the default filters.
+# Each page registers here: the data functions its view calls with the default filters. (Funnel and
+# Bottlenecks leave out what does not depend on the filters — parts present, stage list, default
+# targets — which is cached per dataset and computed once, not per view.)
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
         work=(overview.kpis, reached_by_stage, overview.won_by_month),
+    ),
+    "funnel": PageBench(
+        file="pages/funnel.py",
+        work=(
+            reached_by_stage,
+            partial(funnel.segment_funnel, dimension="channel"),
+            partial(funnel.conversion_trend, grain="month"),
+            funnel_deals.lost_by_stage,
+        ),
+    ),
+    "bottlenecks": PageBench(
+        file="pages/bottlenecks.py",
+        work=(
+            reached_by_stage,
+            bottlenecks.time_in_stage,
+            funnel_deals.lost_by_stage,
+            stalled.stalled_deals,
+            bottlenecks.conversion_by_segment,
+            bottlenecks.segment_stays,
+            bottlenecks.stage_flow,
+        ),
     ),
     "forecast": PageBench(file="pages/forecast.py", work=(forecast_view,)),
     "reps": PageBench(

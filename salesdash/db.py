@@ -35,7 +35,6 @@ DERIVED = (
     "stage_intervals",
     "deal_furthest_stage",
     "deal_facts",  # after deal_furthest_stage, which it reads
-    "deal_last_activity",
     "survey_facts",
     "activity_facts",
 )
@@ -216,6 +215,9 @@ def materialize(conn: Connection) -> None:
             cur.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "{name}_stored"')  # noqa: S608
     finally:
         cur.close()
+    from salesdash import stage_history  # late: it imports this module
+
+    stage_history.materialize(conn)  # the funnel's per-deal and per-move stage tables
 
 
 def build_database_file(

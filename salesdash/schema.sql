@@ -171,13 +171,6 @@ LEFT JOIN accounts a USING (account_id)
 LEFT JOIN reps r USING (rep_id)
 LEFT JOIN deal_furthest_stage fs USING (deal_id);
 
--- Each deal's latest activity and how many it had (all time; queries "as of" a date check it).
-CREATE OR REPLACE VIEW deal_last_activity AS
-SELECT deal_id, max(occurred_at) AS last_activity_at, count(*) AS activities
-FROM activities
-WHERE deal_id IS NOT NULL
-GROUP BY deal_id;
-
 -- Survey responses with the dimensions of the deal, account and rep they belong to.
 CREATE OR REPLACE VIEW survey_facts AS
 SELECT

@@ -7,11 +7,21 @@ from __future__ import annotations
 
 import pandas as pd
 
-from salesdash import db
+from salesdash import db, stage_history
 from salesdash.filters import Filters
 
 METRICS = ("stalled_deal",)
 INACTIVE_DAYS = 14
+
+
+def _health(conn: db.Connection, f: Filters, only_stalled: bool) -> pd.DataFrame:
+    sql = f.apply(stage_history.sql(conn, "open_deal_health", f.as_of))
+    params = f.params() | {
+        "as_of_end": stage_history.as_of_end(f.as_of),
+        "inactive_days": INACTIVE_DAYS,
+        "only_stalled": only_stalled,
+    }
+    return db.query(conn, sql, params)
 
 
 def open_deal_health(conn: db.Connection, f: Filters) -> pd.DataFrame:
@@ -23,22 +33,12 @@ def open_deal_health(conn: db.Connection, f: Filters) -> pd.DataFrame:
     age_in_stage_days is NaN without stage history; days_since_activity is NaN when the dataset
     tracks no activities (a deal never touched counts from its creation).
     """
-    later = db.query_rows(
-        conn, "SELECT coalesce(max(last_activity_at) > $as_of, false) FROM deal_last_activity", {"as_of": f.as_of}
-    )[0][0]
-    params = f.params() | {"rescan": bool(later)}  # rescan activities only when some are after as_of
-    out = db.query(conn, f.apply(db.sql_text("open_deal_health")), params)
-    age = out["age_in_stage_days"].astype("Float64")
-    norm = out["stage_p75_days"].astype("Float64")
-    idle = out["days_since_activity"].astype("Float64")
-    out["slow_in_stage"] = (age > norm).fillna(False).astype(bool)
-    out["inactive"] = (idle > INACTIVE_DAYS).fillna(False).astype(bool)
-    out["stalled"] = out["slow_in_stage"] | out["inactive"]
-    return out
+    return _health(conn, f, only_stalled=False)
 
 
 def stalled_deals(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """The stalled open deals, largest amount first (columns as open_deal_health)."""
-    health = open_deal_health(conn, f)
-    stalled = health[health["stalled"]]
-    return stalled.sort_values(["amount", "deal_id"], ascending=[False, True]).reset_index(drop=True)
+    """The stalled open deals, largest amount first (columns as open_deal_health).
+
+    The rule runs in the query, so only the stalled deals travel to pandas.
+    """
+    return _health(conn, f, only_stalled=True)

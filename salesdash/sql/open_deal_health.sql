@@ -1,41 +1,22 @@
 -- Every open deal with its age in the current stage against that stage's norm, and its last activity.
--- Norm = p75 of the completed stays in that stage across the whole dataset up to $as_of (a stable yard-
--- stick that a narrow filter does not make noisy). Without stage history, age in stage is NULL.
+-- Norm = p75 of the completed stays in that stage across the whole dataset up to the as-of day (a stable
+-- yardstick that a narrow filter does not make noisy; stage_norms.sql). Without stage history, age in
+-- stage is NULL. Stays and activities come from the stage history derived once per dataset
+-- (salesdash.stage_history): a repeated event for the stage a deal is already in is not a new stay,
+-- and a close without a stage event ends the last stay. slow_in_stage / inactive / stalled apply the rule
+-- ($inactive_days); with $only_stalled only the stalled deals are returned, largest amount first.
 WITH open_deals AS (
+    SELECT d.*
+    FROM /*history*/deal_stage_summary d
     -- an open deal whose creation date the source left blank (an upload) is open now all the same
-    SELECT d.* FROM deal_facts d WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
+    WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
 ),
-current_stay AS (
-    SELECT i.deal_id, i.stage, i.entered_at
-    FROM stage_intervals i SEMI JOIN open_deals o ON o.deal_id = i.deal_id
-    WHERE i.exited_at IS NULL
-),
-completed AS (
-    SELECT stage, datediff('day', entered_at, exited_at) AS days
-    FROM stage_intervals
-    WHERE exited_at IS NOT NULL AND exited_at <= $as_of
-),
-norms AS (
-    SELECT stage, quantile_cont(days, 0.75) AS stage_p75_days, count(*) AS completed_stays
-    FROM completed
-    GROUP BY stage
-),
-last_touch AS (
-    -- the stored all-time latest activity is the answer for every deal whose latest is not after
-    -- $as_of; only deals touched later (none when looking at the dataset's own as-of) rescan
-    SELECT deal_id, last_activity_at FROM deal_last_activity WHERE last_activity_at <= $as_of
-    UNION ALL
-    SELECT deal_id, max(occurred_at)
-    FROM activities
-    WHERE $rescan  -- false when no activity is later than $as_of: this branch then reads nothing
-      AND deal_id IN (SELECT deal_id FROM deal_last_activity WHERE last_activity_at > $as_of)
-      AND occurred_at <= $as_of
-    GROUP BY deal_id
-),
+norms AS (/*stage_norms*/),
+last_touch AS (/*last_touch*/),
 has_activities AS (
     SELECT count(*) > 0 AS tracked FROM activities
 ),
-final AS (
+health AS (
     SELECT
         d.deal_id,
         d.name,
@@ -48,15 +29,26 @@ final AS (
         d.forecast_category,
         d.expected_close,
         d.created_on,
-        cs.entered_at::DATE AS entered_stage_on,
-        datediff('day', cs.entered_at, $as_of::DATE) AS age_in_stage_days,
-        n.stage_p75_days,
-        lt.last_activity_at::DATE AS last_activity_on,
+        d.stage_entered_at::DATE AS entered_stage_on,
+        datediff('day', d.stage_entered_at, $as_of::DATE) AS age_in_stage_days,
+        n.norm_p75_days AS stage_p75_days,
+        (/*last_activity*/)::DATE AS last_activity_on,
         CASE WHEN (SELECT tracked FROM has_activities)
-             THEN datediff('day', coalesce(lt.last_activity_at, d.created_on), $as_of::DATE) END AS days_since_activity
+             THEN datediff('day', coalesce(/*last_activity*/, d.created_on), $as_of::DATE) END AS days_since_activity
     FROM open_deals d
-    LEFT JOIN current_stay cs ON cs.deal_id = d.deal_id AND cs.stage = d.stage
     LEFT JOIN norms n ON n.stage = d.stage
     LEFT JOIN last_touch lt ON lt.deal_id = d.deal_id
+),
+flagged AS (
+    SELECT
+        *,
+        coalesce(age_in_stage_days > stage_p75_days, FALSE) AS slow_in_stage,
+        coalesce(days_since_activity > $inactive_days, FALSE) AS inactive
+    FROM health
+),
+final AS (
+    SELECT *, slow_in_stage OR inactive AS stalled
+    FROM flagged
+    WHERE NOT $only_stalled OR slow_in_stage OR inactive
 )
-SELECT * FROM final
+SELECT * FROM final ORDER BY amount DESC NULLS LAST, deal_id
