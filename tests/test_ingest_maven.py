@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from salesdash import datasets, ingest, overview, reps
+from salesdash import datasets, funnel_deals, ingest, overview, reps
 from salesdash.filters import Filters
 
 MAVEN = Path(__file__).parent / "data" / "maven_crm"
@@ -111,6 +111,8 @@ def test_shared_dashboard_functions_see_every_open_deal(maven_db):
     assert len(open_deal_health(maven_db, f)) == 2089
     total = reps.rows(reps.performance(maven_db, f), "total").iloc[0]
     assert (total["open_count"], total["won_count"]) == (2089, 4238)
+    snapshot = funnel_deals.snapshot_by_stage(maven_db, f)  # the Funnel page's "open at the end" view
+    assert dict(zip(snapshot["stage"], snapshot["deals"], strict=True)) == {"Prospecting": 500, "Engaging": 1589}
 
 
 def test_every_dashboard_function_runs_on_the_upload(maven_db):

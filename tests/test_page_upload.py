@@ -145,7 +145,9 @@ def test_an_option_change_keeps_the_corrections():
     assert any("Nothing could be loaded" in e.value for e in at.error)  # the sheet is still "not used"
 
 
-@pytest.mark.parametrize("page", ["pages/reps.py", "pages/weekly.py", "pages/satisfaction.py", "pages/forecast.py"])
+@pytest.mark.parametrize(
+    "page", ["pages/funnel.py", "pages/bottlenecks.py", "pages/reps.py", "pages/forecast.py", "pages/satisfaction.py", "pages/weekly.py"]
+)
 def test_every_page_works_on_the_maven_upload(page):
     at = upload(maven_files())
     at.switch_page(page).run()
