@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import pick_option, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -73,9 +73,7 @@ def test_satisfaction_in_chromium(start_server, demo_path, browser, shots):
 
     # the planted crisis: filter Data Platform, then response speed is fix-first #1
     responses = metric(page, "Responses")
-    page.locator('[data-testid="stMultiSelect"]', has_text="Product").locator("input").click()
-    page.get_by_role("option", name="Data Platform").click()
-    page.keyboard.press("Escape")
+    pick_option(page, "Product", "Data Platform")
     wait_for_change(page, "Responses", responses)
     assert "product=Data+Platform" in page.url or "product=Data%20Platform" in page.url
     page.wait_for_selector("text=#1 Response speed", timeout=30_000)
