@@ -10,6 +10,7 @@ sidebar.init_language()
 
 pages = [
     st.Page("pages/overview.py", title=t("core.page.overview"), icon=":material/dashboard:", default=True),
+    st.Page("pages/upload.py", title=t("upload.page_title"), icon=":material/upload_file:"),
     st.Page("pages/funnel.py", title=t("funnel.page_title"), icon=":material/filter_alt:"),
     st.Page("pages/bottlenecks.py", title=t("bottlenecks.page_title"), icon=":material/hourglass_bottom:"),
     st.Page("pages/reps.py", title=t("reps.page_title"), icon=":material/groups:"),

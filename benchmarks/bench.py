@@ -164,6 +164,8 @@ PAGES: dict[str, PageBench] = {
         ),
         surveys_per_deal=1.0,  # the issue: 1M survey responses beside 1M deals
     ),
+    # the page before a file is dropped; file-to-dashboard times are in benchmarks/upload.py
+    "upload": PageBench(file="pages/upload.py", work=()),
 }
 
 

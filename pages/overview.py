@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from salesdash import fmt, overview
+from salesdash import datasets, fmt, overview
 from salesdash.charts import overview as overview_charts
 from salesdash.funnel import reached_by_stage
 from salesdash.ui import current_filters, data, kpi_cards, lang, missing_note, t, table
@@ -22,6 +22,9 @@ st.caption(
 )
 
 kpis = data(overview.kpis, f)
+known = data(datasets.dates_known)  # an upload may carry no dates: say so rather than blame the period
+if not known["closed_on"]:
+    missing_note("overview.no_close_dates")
 if overview.nothing_matches(kpis):
     st.warning(t("core.no_match"), icon=":material/filter_alt_off:")
     st.stop()
@@ -34,16 +37,25 @@ with st.expander(t("overview.kpi_table"), icon=":material/table:"):
         name="overview-kpis",
     )  # fmt: skip
 notes = kpis.set_index("metric")["value"]
-if notes.isna()["quota_attainment"]:
+present = data(datasets.has_rows)
+if not present["quotas"]:
     missing_note("overview.no_quota")
+elif notes.isna()["quota_attainment"]:
+    missing_note("overview.no_quota_period")
+if not present["surveys"]:
+    missing_note("overview.no_surveys")
 
 funnel = data(reached_by_stage, f)
 monthly = data(overview.won_by_month, f)
 left, right = st.columns(2)
 with left:
-    if funnel["reached"].iloc[0] == 0:
+    if not known["created_on"]:
+        missing_note("overview.no_created_dates")
+    elif funnel.empty or funnel["reached"].iloc[0] == 0:
         st.info(t("overview.no_funnel"), icon=":material/info:")
     else:
+        if not present["deal_events"]:
+            st.caption(t("overview.funnel_no_history"))
         by_value = st.toggle(t("overview.funnel_by_value"), key="overview_funnel_value")
         st.plotly_chart(overview_charts.stage_funnel(funnel, lang(), by_value), width="stretch")
 with right:

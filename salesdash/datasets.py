@@ -66,3 +66,13 @@ def main_currency(conn: db.Connection) -> str | None:
         conn, "SELECT currency FROM deals WHERE currency IS NOT NULL GROUP BY 1 ORDER BY count(*) DESC LIMIT 1"
     )
     return str(rows[0][0]) if rows else None
+
+
+def dates_known(conn: db.Connection) -> dict[str, bool]:
+    """Whether any deal has a creation date / any closed deal a close date (an upload may have none),
+    so a page can say why a date-based figure is empty instead of blaming the period."""
+    created, closed = db.query_rows(
+        conn,
+        "SELECT count(created_on) > 0, count(closed_on) > 0 OR count(*) FILTER (WHERE status <> 'open') = 0 FROM deals",
+    )[0]
+    return {"created_on": bool(created), "closed_on": bool(closed)}

@@ -86,10 +86,22 @@ def open_company(path: Path) -> Connection:
     return conn
 
 
-def new_memory_db() -> Connection:
-    """A private in-memory database with the contract's tables and views (for one session's upload)."""
+_PRIMARY_KEY = re.compile(r"\s+PRIMARY KEY(?=\s*,)|,\s*PRIMARY KEY \([^)]*\)")
+
+
+def new_memory_db(keys: bool = True) -> Connection:
+    """A private in-memory database with the contract's tables and views (for one session's upload).
+
+    `keys=False` leaves out the PRIMARY KEY indexes, for a loader that has made its keys unique
+    itself (salesdash.ingest does, and reports each repeat): building the index over a million
+    text ids costs about 2 s, most of an upload's load time; queries do not use it (DuckDB joins by hash).
+    """
     conn = duckdb.connect(":memory:")
-    conn.execute(sql_text("schema"))
+    schema = sql_text("schema")
+    if not keys:  # the data tables only: dataset_info keeps its key (INSERT OR REPLACE needs it)
+        head, _, tail = schema.partition("CREATE TABLE IF NOT EXISTS dataset_info")
+        schema = _PRIMARY_KEY.sub("", head) + "CREATE TABLE IF NOT EXISTS dataset_info" + tail
+    conn.execute(schema)
     return conn
 
 

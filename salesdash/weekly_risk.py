@@ -95,8 +95,10 @@ def at_risk(conn: db.Connection, f: Filters, period: tuple[date, date]) -> pd.Da
     """
     health = open_deal_health(conn, f)
     start, end = period
-    closing = pd.to_datetime(health["expected_close"]).dt.date
-    chosen = health[health["forecast_category"].isin(AT_RISK_CATEGORIES) & closing.between(start, end)].reset_index(
+    # compared as timestamps: .dt.date of a column with no date at all (an upload) stays datetime64
+    closing = pd.to_datetime(health["expected_close"])
+    in_period = closing.between(pd.Timestamp(start), pd.Timestamp(end))
+    chosen = health[health["forecast_category"].isin(AT_RISK_CATEGORIES) & in_period].reset_index(
         drop=True
     )
     if chosen.empty:

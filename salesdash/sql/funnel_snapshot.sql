@@ -6,7 +6,10 @@
 WITH open_at_end AS (
     SELECT d.deal_id, d.amount, d.status, d.stage_position, d.has_history, d.last_move_at
     FROM /*history*/deal_stage_summary d
-    WHERE d.created_on <= $effective_to AND (d.closed_on IS NULL OR d.closed_on > $effective_to) /*segment*/
+    -- the Overview's open-pipeline rule (docs/metrics.md): a blank creation date counts from as-of on,
+    -- a closed deal with a blank close date is never open
+    WHERE coalesce(d.created_on, $as_of) <= $effective_to
+      AND (d.closed_on > $effective_to OR (d.closed_on IS NULL AND d.status = 'open')) /*segment*/
 ),
 spanning AS (
     -- only stays left after the end can span it: the table is sorted by exit, so this reads little

@@ -11,8 +11,8 @@ WITH cohort AS (
 open_at_end AS (
     SELECT d.deal_id, d.status, d.stage_position, d.has_history, d.last_move_at
     FROM /*history*/deal_stage_summary d
-    WHERE $view = 'snapshot' AND d.created_on <= $effective_to
-      AND (d.closed_on IS NULL OR d.closed_on > $effective_to) /*segment*/
+    WHERE $view = 'snapshot' AND coalesce(d.created_on, $as_of) <= $effective_to  -- as funnel_snapshot.sql
+      AND (d.closed_on > $effective_to OR (d.closed_on IS NULL AND d.status = 'open')) /*segment*/
 ),
 spanning AS (
     SELECT m.deal_id, m.position, m.kind

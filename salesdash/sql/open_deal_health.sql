@@ -8,7 +8,8 @@
 WITH open_deals AS (
     SELECT d.*
     FROM /*history*/deal_stage_summary d
-    WHERE d.status = 'open' AND d.created_on <= $as_of /*segment*/
+    -- an open deal whose creation date the source left blank (an upload) is open now all the same
+    WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
 ),
 norms AS (/*stage_norms*/),
 last_touch AS (/*last_touch*/),

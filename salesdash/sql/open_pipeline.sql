@@ -4,6 +4,7 @@ WITH final AS (
            d.customer_type, d.channel, d.product, d.stage, s.position, d.amount, d.expected_close,
            d.forecast_category, d.created_on, s.default_probability
     FROM deal_facts d LEFT JOIN stages s ON s.stage = d.stage
-    WHERE d.status = 'open' AND d.created_on <= $as_of /*segment*/
+    -- an open deal whose creation date the source left blank (an upload) is open now all the same
+    WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
 )
 SELECT * FROM final

@@ -18,7 +18,10 @@ closed AS (
 open_at_end AS (
     SELECT count(*) AS open_count, coalesce(sum(amount), 0) AS open_value
     FROM facts
-    WHERE created_on <= $effective_to AND (closed_on IS NULL OR closed_on > $effective_to)
+    -- a deal whose creation date the source left blank exists at least since the data's as-of date
+    -- a closed deal whose close date is blank is not open (it closed, we do not know when)
+    WHERE coalesce(created_on, $as_of) <= $effective_to
+      AND (closed_on > $effective_to OR (closed_on IS NULL AND status = 'open'))
 ),
 quota AS (
     -- a quota overlapping the period counts for the overlapping share of its days

@@ -18,7 +18,10 @@ closed AS (
 open_at_end AS (
     SELECT rep_id, amount, coalesce(expected_close BETWEEN $date_from AND $date_to, FALSE) AS closing
     FROM facts
-    WHERE created_on <= $effective_to AND (closed_on IS NULL OR closed_on > $effective_to)
+    -- as the Overview's open pipeline (docs/metrics.md): a blank creation date counts from as-of on,
+    -- a closed deal with a blank close date is never open
+    WHERE coalesce(created_on, $as_of) <= $effective_to
+      AND (closed_on > $effective_to OR (closed_on IS NULL AND status = 'open'))
 ),
 quota AS (
     SELECT q.rep_id, sum(

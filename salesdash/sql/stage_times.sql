@@ -13,7 +13,7 @@ WITH period_stays AS (
 open_ages AS (
     SELECT d.stage, datediff('day', d.stage_entered_at, $as_of::DATE) AS age, d.amount
     FROM /*history*/deal_stage_summary d
-    WHERE d.status = 'open' AND d.stage_entered_at IS NOT NULL AND d.created_on <= $as_of /*segment*/
+    WHERE d.status = 'open' AND d.stage_entered_at IS NOT NULL AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
 ),
 period AS (
     SELECT stage, count(*) AS stays, quantile_cont(days, [0.1, 0.25, 0.5, 0.75, 0.9]) AS q,

@@ -17,6 +17,7 @@ import streamlit as st
 
 from salesdash import datasets, fmt, i18n
 from salesdash.filters import DIMENSIONS, PRESETS, URL_KEYS, Filters, from_query, preset_range
+from salesdash.ui import upload as upload_ui
 from salesdash.ui.core import DATASET_CHOICE_KEY, UPLOAD_KEY, active, data, dataset_span, lang, t, tl
 
 _SEEDED = "_filters_seeded"
@@ -106,6 +107,9 @@ def on_dataset_change() -> None:
 
 def render() -> Filters:
     """Draw the sidebar and return the filters it sets."""
+    if upload_ui.take_switch():  # an upload was just loaded or removed: its own defaults
+        st.session_state[_SEEDED] = True
+        reset_filters()
     span = dataset_span()
     options = data(datasets.filter_options)
     if not st.session_state.get(_SEEDED):
@@ -144,6 +148,7 @@ def _dataset_picker() -> None:
         key=DATASET_CHOICE_KEY,
         on_change=on_dataset_change,
     )
+    st.button(t("upload.remove"), on_click=upload_ui.remove, icon=":material/delete:", width="stretch", key="upload_remove")
 
 
 def _filter_widgets(span: datasets.Span, options: dict[str, list[str]]) -> Filters:

@@ -58,7 +58,8 @@ def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
             delta = _delta_text(k, language, cur)
             help_text = t(f"metric_help.{k['metric']}")
             sample = k.get("sample")
-            if sample is not None and not math.isnan(sample) and sample < 30:
+            missing = k["value"] is None or (isinstance(k["value"], float) and math.isnan(k["value"]))
+            if sample is not None and not math.isnan(sample) and sample < 30 and not missing:
                 help_text += "\n\n" + t("core.small_sample", n=int(sample))
                 value += " ⚠"
             col.metric(
