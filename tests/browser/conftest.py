@@ -119,3 +119,13 @@ def wait_for_app(page: object, timeout: float = 60_000) -> None:
         " && document.querySelectorAll('[data-testid=\"stMetric\"], [data-testid=\"stAlert\"]').length > 0",
         timeout=timeout,
     )
+
+
+def pick_option(page: object, label: str, option: str) -> None:
+    """Choose one value in a sidebar multiselect. The sidebar is taller than the screen once the
+    navigation lists every page: centre the box first so its dropdown opens inside the viewport."""
+    box = page.locator('[data-testid="stMultiSelect"]', has_text=label)  # type: ignore[attr-defined]
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()  # type: ignore[attr-defined]
+    page.keyboard.press("Escape")  # type: ignore[attr-defined]

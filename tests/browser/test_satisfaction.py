@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import wait_for_app
+from tests.browser.conftest import pick_option, wait_for_app
 
 pytestmark = pytest.mark.browser
 
@@ -73,13 +73,7 @@ def test_satisfaction_in_chromium(start_server, demo_path, browser, shots):
 
     # the planted crisis: filter Data Platform, then response speed is fix-first #1
     responses = metric(page, "Responses")
-    product = page.locator('[data-testid="stMultiSelect"]', has_text="Product").locator("input")
-    # typed, not picked from the list: with one more page in the navigation the sidebar scrolls to reach
-    # Product, and a scroll closes the option list before a click can land on it
-    product.click()
-    product.fill("Data Platform")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
+    pick_option(page, "Product", "Data Platform")
     wait_for_change(page, "Responses", responses)
     assert "product=Data+Platform" in page.url or "product=Data%20Platform" in page.url
     page.wait_for_selector("text=#1 Response speed", timeout=30_000)
