@@ -9,10 +9,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesdash import export, fmt, forecast
+from salesdash import fmt, forecast
 from salesdash.charts.forecast import period_label
 from salesdash.filters import Filters
 from salesdash.ui.core import currency, lang, t, tl
+from salesdash.ui.widgets import download_buttons
 
 
 def controls(as_of: date) -> tuple[str, date, date, Any]:
@@ -144,20 +145,4 @@ def table(
     st.dataframe(shown.head(SHOWN_ROWS), hide_index=True, width="stretch", column_config=config)
     if len(shown) > SHOWN_ROWS:
         st.caption(t("forecast.rows_shown", shown=f"{SHOWN_ROWS:,}", total=f"{len(shown):,}"))
-    left, right, _ = st.columns([1, 1, 3])
-    left.download_button(
-        t("core.download_csv"),
-        data=lambda: export.to_csv_bytes(shown),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_csv_{name}",
-        icon=":material/download:",
-    )
-    right.download_button(
-        t("core.download_xlsx"),
-        data=lambda: export.to_xlsx_bytes({name: shown}),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{name}",
-        icon=":material/download:",
-    )
+    download_buttons(shown, name)

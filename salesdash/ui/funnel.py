@@ -15,8 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesdash import export, i18n, targets
+from salesdash import i18n, targets
 from salesdash.ui.core import active, data, lang, t, tl
+from salesdash.ui.widgets import download_buttons
 
 _TARGETS = "_stage_targets"  # session_state: dataset_id -> {stage: share or None}
 _MESSAGE = "_stage_targets_message"
@@ -166,30 +167,6 @@ def _prepared(
     return out.rename(columns={c: t(k) for c, k in columns.items()})
 
 
-def _downloads(frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, key: str) -> None:
-    """CSV and Excel buttons whose files (of `frame`, or of what it returns) are made only when clicked."""
-    make = frame if callable(frame) else (lambda: frame)
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
-        t("core.download_csv"),
-        data=lambda: export.to_csv_bytes(make()),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_csv_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    right.download_button(
-        t("core.download_xlsx"),
-        data=lambda: export.to_xlsx_bytes({name: make()}),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-
-
 def deal_list(
     df: pd.DataFrame,
     columns: Mapping[str, str],
@@ -215,11 +192,11 @@ def deal_list(
         st.caption(t("funnel.showing_first", shown=f"{SHOW_ROWS:,}", total=f"{len(df):,}"))
     height = min(36 + 35 * max(len(shown), 1), 400)  # no empty rows under a short table
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, height=height)
-    _downloads(lambda: _prepared(df, download or columns, translate, blanks), name, key)
+    download_buttons(lambda: _prepared(df, download or columns, translate, blanks), name, key)
 
 
 def fitted_table(df: pd.DataFrame, columns: Mapping[str, str], name: str, key: str) -> None:
     """A short table whose cells wrap to the width of the page (nothing to scroll), with downloads."""
     shown = _prepared(df, columns, None, None)
     st.table(shown, hide_index=True)
-    _downloads(shown, name, key)
+    download_buttons(shown, name, key)

@@ -14,8 +14,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesdash import export, fmt, i18n
+from salesdash import fmt, i18n
 from salesdash.ui.core import currency, lang, t
+from salesdash.ui.widgets import download_buttons
 
 # column -> (catalogue key of its header, kind): text, money, count, pct, points, days, ratio, decimal
 Columns = Mapping[str, tuple[str, str]]
@@ -96,36 +97,6 @@ def sticky(name: str, per_language: bool = False, default: object = None) -> str
 def remember(name: str, value: object) -> None:
     """Keep a sticky widget's value for the next time its tab opens."""
     st.session_state.setdefault(_KEPT, {})[name] = value
-
-
-def download_buttons(sheets: Mapping[str, pd.DataFrame] | pd.DataFrame, name: str, key: str) -> None:
-    """CSV and Excel buttons whose files are written only when clicked.
-
-    The page carries seven tables; writing every workbook on every rerun cost ~0.7 s at 1M deals.
-    Same buttons and files as ui.download_buttons (CSV of the first sheet, one sheet per table).
-    """
-    if isinstance(sheets, pd.DataFrame):
-        sheets = {name: sheets}
-    first = next(iter(sheets.values()))
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
-        t("core.download_csv"),
-        data=lambda: export.to_csv_bytes(first),
-        file_name=f"{name}.csv",
-        mime="text/csv",
-        key=f"dl_csv_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
-    right.download_button(
-        t("core.download_xlsx"),
-        data=lambda: export.to_xlsx_bytes(sheets),
-        file_name=f"{name}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        key=f"dl_xlsx_{key}",
-        icon=":material/download:",
-        on_click="ignore",
-    )
 
 
 def board_columns(show_quota: bool, show_activities: bool, rollup: bool = False) -> dict[str, tuple[str, str]]:
