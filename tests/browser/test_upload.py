@@ -72,7 +72,15 @@ def test_upload_is_private_to_its_session(start_server, tiny_path, browser, shot
         page.get_by_text("Remove upload").click()
         page.wait_for_selector("text=Dataset: company database", timeout=60_000)
         wait_for_app(page)
-        assert metric(page, "Deals won") == metric(second, "Deals won")
+        company_won = metric(second, "Deals won")
+        # the cards redraw after the dataset switch: wait for the company figure, not a stale card
+        page.wait_for_function(
+            "(won) => [...document.querySelectorAll('[data-testid=\"stMetric\"]')]"
+            ".some(m => m.innerText.includes('Deals won') && m.innerText.includes(won))",
+            arg=company_won,
+            timeout=60_000,
+        )
+        assert metric(page, "Deals won") == company_won
     finally:
         uploader.close()
         other.close()
