@@ -1,5 +1,5 @@
 -- Per rep: of the deals created in the period, how many reached each funnel stage (the cohort
--- funnel of funnel_reached.sql, split by rep; "reached" = furthest stage position >= the stage's).
+-- cohort funnel (funnel.reached_by_stage), split by rep; "reached" = furthest stage position >= the stage's).
 -- Filled with the segment filters *without* the rep filter, so a rep's team baseline stays whole.
 WITH cohort AS (
     SELECT d.rep_id, coalesce(d.rep_name, d.rep_id) AS rep_name, d.team, d.furthest_position

@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pandas as pd
 import streamlit as st
 
 from salesdash import datasets, db, i18n
@@ -129,6 +128,3 @@ def _route_through_app() -> None:
 def currency() -> str | None:
     return data(datasets.main_currency)
 
-
-def empty(df: pd.DataFrame) -> bool:
-    return df is None or len(df) == 0
