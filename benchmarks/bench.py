@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import logging
 import os
 import statistics
 import sys
@@ -202,16 +203,22 @@ def median_ms(fn: Callable[[], object], repeat: int) -> float:
     return statistics.median(times)
 
 
-def bench_page(name: str, page: PageBench, conn: db.Connection, repeat: int) -> dict[str, float]:
+def bench_page(name: str, page: PageBench, conn: db.Connection, repeat: int, detail: bool = False) -> dict[str, float]:
     start, end = preset_range("this_quarter", AS_OF)
     f = Filters(date_from=start, date_to=end, as_of=AS_OF, preset="this_quarter")
     data = median_ms(lambda: [w(conn, f) for w in page.work], repeat)
+    if detail:  # each data function alone: where the page's time goes
+        for w in page.work:
+            label = getattr(w, "__name__", None) or getattr(getattr(w, "func", None), "__name__", repr(w))
+            print(f"    {name}.{label}: {median_ms(partial(w, conn, f), repeat):.0f} ms", flush=True)
     return {"data_ms": data, "rerun_ms": _rerun_ms(page, repeat)}
 
 
 def _rerun_ms(page: PageBench, repeat: int) -> float:
     from pagetest import run_app
 
+    # AppTest's script thread warns "missing ScriptRunContext" by the dozen on every rerun
+    logging.getLogger("streamlit.runtime.scriptrunner_utils.script_run_context").disabled = True
     at = run_app(page=None if page.file == "pages/overview.py" else page.file, query=dict(page.query), timeout=600)
     if at.exception:
         raise RuntimeError(f"{page.file}: {at.exception}")
@@ -223,6 +230,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--deals", type=int, default=1_000_000)
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--detail", action="store_true", help="also time each data function alone")
     args = parser.parse_args(argv)
     connections: dict[Path, db.Connection] = {}
     print("| page | deals | surveys | data functions (median ms) | AppTest rerun (median ms) |\n|---|---|---|---|---|")
@@ -234,7 +242,7 @@ def main(argv: list[str] | None = None) -> None:
         if path not in connections:
             connections[path] = db.open_company(path)
         conn = connections[path]
-        result = bench_page(name, page, conn, args.repeat)
+        result = bench_page(name, page, conn, args.repeat, args.detail)
         shown = "demo" if surveys is None else f"{surveys:,}"
         print(f"| {name} | {args.deals:,} | {shown} | {result['data_ms']:.0f} | {result['rerun_ms']:.0f} |", flush=True)
 
