@@ -4,7 +4,8 @@
 -- of these responses and within 12 months of it, each counted once, in the group of the account's
 -- latest response before its close (on the same day, the less happy one).
 -- Later deals are not narrowed by the segment filters: a customer may buy through another channel.
--- Responses are numbered (rid) and groups coded 1 promoter, 2 passive, 3 detractor, so the joins and
+-- Responses (rid) and closed deals (did; numbered, not rowid: an upload's deals is a view) are numbered
+-- and groups coded 1 promoter, 2 passive, 3 detractor, so the joins and
 -- groupings after the first carry integers, not ids. Parameters: $date_from, $effective_to, $as_of;
 -- /*survey_segment*/.
 WITH responses AS (
@@ -19,7 +20,7 @@ WITH responses AS (
     WHERE s.nps IS NOT NULL AND s.submitted_on BETWEEN $date_from AND $effective_to /*survey_segment*/
 ),
 closed_deals AS (
-    SELECT rowid AS did, deal_id, account_id, status = 'won' AS won, closed_on
+    SELECT row_number() OVER () AS did, deal_id, account_id, status = 'won' AS won, closed_on
     FROM deals
     WHERE status IN ('won', 'lost') AND closed_on > $date_from AND closed_on <= $as_of
 ),
