@@ -154,3 +154,25 @@ def test_every_page_works_on_the_maven_upload(page):
     assert not at.exception, at.exception
     # partial data is said plainly (no surveys, no history…), never a traceback
     assert len(at.info) + len(at.warning) + len(at.caption) > 0
+
+
+def test_the_page_analyses_the_kept_bytes_not_a_copy(monkeypatch):
+    """st.file_uploader returns a deep copy of every file on every run; the page analyses the bytes
+    Streamlit keeps for the session instead (a 112 MB CSV would otherwise be held twice), also when a
+    correction re-reads the files on a later run."""
+    from salesdash import ingest
+
+    seen: list[bytes] = []
+    analyse = ingest.analyse
+
+    def spy(files, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        seen.extend(data for _, data in files)
+        return analyse(files, *args, **kwargs)
+
+    monkeypatch.setattr(ingest, "analyse", spy)
+    (name, data), = cf.as_files(cf.hubspot(), "csv")
+    at = upload([(name, data, "text/csv")])
+    assert any("Loaded" in s.value for s in at.success)
+    at.button(key="upload_apply").click().run()  # a correction: the files are read again
+    assert not at.exception
+    assert len(seen) == 2 and all(s is data for s in seen)

@@ -59,6 +59,30 @@ def files_key(files: Sequence[Any]) -> tuple[str, ...]:
     return tuple(f"{getattr(f, 'file_id', '')}:{f.name}:{f.size}" for f in files)
 
 
+def file_contents(files: Sequence[Any] | None, key: str) -> list[tuple[str, bytes]]:
+    """Names and bytes of the uploaded files, without a second copy of them.
+
+    `st.file_uploader` returns a deep copy of every file on every run of the script (for a 112 MB CSV,
+    112 MB more for as long as the run lasts: through the whole analysis). The widget's value in
+    session_state is the file Streamlit keeps for the session and shares its bytes, so the bytes are
+    taken from there and the run's copies are closed, which frees them (their name and size stay).
+    """
+    if not files:
+        return []
+    kept = {getattr(f, "file_id", None): f for f in (st.session_state.get(key) or [])}
+    out: list[tuple[str, bytes]] = []
+    for f in files:
+        source = kept.get(getattr(f, "file_id", None), f)
+        try:
+            data = source.getvalue()
+        except ValueError:  # a closed file: its copy is still readable
+            source, data = f, f.getvalue()
+        out.append((f.name, data))
+        if source is not f:
+            f.close()
+    return out
+
+
 def current() -> UploadState | None:
     state: UploadState | None = st.session_state.get(STATE_KEY)
     return state
