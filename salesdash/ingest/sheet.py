@@ -52,10 +52,15 @@ class RawSheet:
         return self._rows if self.sample_only else len(self.frame) + len(self.rejected)
 
     def keep_sample(self, rows: int = 50) -> None:
-        """Drop all but the first rows (what the mapping editor shows) once the sheet is converted."""
+        """Drop all but the first rows (what the mapping editor shows) once the sheet is converted.
+
+        The sample is rebuilt from its values: a slice of an Arrow-backed column (and `.copy()` of
+        one) still points at the whole first block of text the file was parsed into.
+        """
         if not self.sample_only:
             self._rows = self.rows_read
-            self.frame = self.frame.head(rows).copy()
+            head = self.frame.head(rows)
+            self.frame = pd.DataFrame({c: pd.Series(head[c].tolist(), dtype=head[c].dtype) for c in head.columns})
             self.sample_only = True
 
 
@@ -134,7 +139,9 @@ def finish(sheet: RawSheet, problems: list[Problem]) -> RawSheet:
             ],
             ignore_index=True,
         )
-    sheet.frame = frame.loc[~blank & ~junk].reset_index(drop=True)
+    dropped = blank | junk
+    if dropped.any():  # else the frame stays as it is: taking every row would copy the whole sheet
+        sheet.frame = frame.loc[~dropped].reset_index(drop=True)
     if len(sheet.frame) == 0 and len(sheet.rejected) == 0:
         problems.append(Problem("header_only", "warning", sheet.source))
     return sheet

@@ -158,7 +158,10 @@ def read_text(name: str, data: bytes, ext: str, limits: Limits, problems: list[P
 
 
 def _parse_body(body: memoryview, header: list[str], delim: str, first_row: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fast path: pyarrow, all columns as text. Any malformed row -> the exact line-by-line reader."""
+    """Fast path: pyarrow, all columns as text. Any malformed row -> the exact line-by-line reader.
+
+    Text is read as large_string, what pandas' str dtype holds: the frame then wraps the parsed
+    columns as they are (as string they were cast, a second set of offsets per column)."""
     bad: list[str] = []
 
     def on_bad(row: object) -> str:
@@ -175,7 +178,7 @@ def _parse_body(body: memoryview, header: list[str], delim: str, first_row: int)
                 read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
                 parse_options=pacsv.ParseOptions(delimiter=delim, invalid_row_handler=on_bad, newlines_in_values=True),
                 convert_options=pacsv.ConvertOptions(
-                    column_types={n: pa.string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+                    column_types={n: pa.large_string() for n in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
                 ),
             )
         except (pa.ArrowInvalid, ValueError):
