@@ -28,7 +28,6 @@ with st.expander(t("upload.template_title"), icon=":material/table_view:"):
         )
 
 files = st.file_uploader(t("upload.drop_label"), type=ingest_read.ACCEPTED, accept_multiple_files=True, key="upload_files")
-contents = up.file_contents(files, "upload_files")  # the bytes Streamlit keeps; this run's copies freed
 with st.expander(t("upload.options_title"), icon=":material/tune:"):
     mapping_file = st.file_uploader(t("upload.mapping_file_label"), type=["json"], key="upload_mapping_file")
     estimate = st.toggle(t("upload.estimate_amounts"), value=True, help=t("upload.estimate_help"), key="upload_estimate")
@@ -46,7 +45,7 @@ if files:
     if state is None or state.files_key[: len(key)] != key:
         same_files = state is not None and state.files_key[: len(files)] == key[: len(files)]
         with st.spinner(t("upload.analysing")):  # an option changed on the same files keeps the corrections
-            loaded = up.analyse_and_load(contents, key, saved=saved,
+            loaded = up.analyse_and_load([(f.name, f.getvalue()) for f in files], key, saved=saved,
                                          overrides=state.overrides if same_files and state else None,
                                          options=Options(estimate_amounts=estimate))
         if loaded is None:
@@ -124,7 +123,7 @@ for i, m in enumerate(state.mappings):
 left, right, _ = st.columns([1, 1, 2])
 if left.button(t("upload.apply"), icon=":material/refresh:", disabled=not files, key="upload_apply"):
     with st.spinner(t("upload.analysing")):
-        up.analyse_and_load(contents, state.files_key, saved=state.saved,
+        up.analyse_and_load([(f.name, f.getvalue()) for f in files or []], state.files_key, saved=state.saved,
                             overrides=overrides, options=state.options)
     st.rerun()
 right.download_button(
@@ -140,7 +139,7 @@ if state.open_stages:
     order = st.multiselect(t("upload.stage_order"), options=state.open_stages, default=state.open_stages, key="upload_stage_order")
     if st.button(t("upload.apply_stages"), disabled=not files or order == state.open_stages, key="upload_apply_stages"):
         with st.spinner(t("upload.analysing")):
-            up.analyse_and_load(contents, state.files_key, saved=state.saved,
+            up.analyse_and_load([(f.name, f.getvalue()) for f in files or []], state.files_key, saved=state.saved,
                                 overrides=state.overrides, options=up.with_options(state, stage_order=tuple(order)))
         st.rerun()
 st.caption(t("upload.private"))

@@ -157,8 +157,8 @@ def test_every_page_works_on_the_maven_upload(page):
 
 
 def test_the_page_analyses_the_kept_bytes_not_a_copy(monkeypatch):
-    """st.file_uploader returns a deep copy of every file on every run; the page analyses the bytes
-    Streamlit keeps for the session instead (a 112 MB CSV would otherwise be held twice), also when a
+    """st.file_uploader returns a deep copy of every file on every run; the copy shares the bytes
+    Streamlit keeps for the session (a 112 MB CSV would otherwise be held twice), also when a
     correction re-reads the files on a later run."""
     from salesdash import ingest
 
@@ -176,3 +176,23 @@ def test_the_page_analyses_the_kept_bytes_not_a_copy(monkeypatch):
     at.button(key="upload_apply").click().run()  # a correction: the files are read again
     assert not at.exception
     assert len(seen) == 2 and all(s is data for s in seen)
+
+
+def test_a_copied_upload_shares_its_bytes_but_nothing_else():
+    import copy
+
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    import salesdash.ui.upload  # noqa: F401 - teaches UploadedFile to share its bytes when deep-copied
+
+    data = b"Deal ID,Amount\nD1,100\n"
+    kept = UploadedFile(UploadedFileRec("id-1", "deals.csv", "text/csv", data), None)  # type: ignore[arg-type]
+    kept.read(4)
+    clone = copy.deepcopy([kept])[0]
+    assert clone is not kept and clone.getvalue() is data  # the same bytes, not a copy
+    assert (clone.name, clone.file_id, clone.size, clone.tell()) == ("deals.csv", "id-1", len(data), 4)
+    clone.seek(0)
+    clone.write(b"XXXX")  # a write changes the copy only
+    assert kept.getvalue() == data and kept.tell() == 4 and clone.getvalue().startswith(b"XXXX")
+    kept.close()
+    assert copy.deepcopy(kept).closed

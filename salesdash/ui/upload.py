@@ -10,12 +10,15 @@ re-mapping reads them again.
 from __future__ import annotations
 
 import contextlib
+import copy
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from salesdash import export, ingest
 from salesdash.ingest import mapping as ingest_mapping
@@ -49,6 +52,26 @@ class UploadState:
     downloads: dict[str, bytes] = field(default_factory=dict)  # issue lists, built once per language
 
 
+def _deepcopy_sharing_bytes(self: UploadedFile, memo: dict[int, Any]) -> UploadedFile:
+    clone = type(self).__new__(type(self))
+    io.BytesIO.__init__(clone, b"" if self.closed else self.getvalue())  # shares the bytes until a write
+    clone.__dict__.update(copy.deepcopy(self.__dict__, memo))
+    if self.closed:
+        clone.close()
+    else:
+        clone.seek(self.tell())
+    return clone
+
+
+# st.file_uploader returns a deep copy of each file on every run of the script, so that the script
+# cannot change the value Streamlit keeps. For an UploadedFile (a BytesIO) that copied the bytes: a
+# 112 MB CSV cost 112 MB more on every run of the Upload page, held through the whole analysis, and
+# on the run after it on top of the loaded upload (the 1M-row upload's peak, 1,076 MB). The bytes
+# cannot change (a BytesIO made from bytes copies them on its first write), so a copy that shares
+# them keeps that promise: its own position, its own attributes, the same immutable bytes.
+UploadedFile.__deepcopy__ = _deepcopy_sharing_bytes  # type: ignore[attr-defined]
+
+
 def limits() -> Limits:
     """The app's configured upload size (server.maxUploadSize, MB) is the per-file limit."""
     size = int(st.get_option("server.maxUploadSize") or 200)
@@ -57,30 +80,6 @@ def limits() -> Limits:
 
 def files_key(files: Sequence[Any]) -> tuple[str, ...]:
     return tuple(f"{getattr(f, 'file_id', '')}:{f.name}:{f.size}" for f in files)
-
-
-def file_contents(files: Sequence[Any] | None, key: str) -> list[tuple[str, bytes]]:
-    """Names and bytes of the uploaded files, without a second copy of them.
-
-    `st.file_uploader` returns a deep copy of every file on every run of the script (for a 112 MB CSV,
-    112 MB more for as long as the run lasts: through the whole analysis). The widget's value in
-    session_state is the file Streamlit keeps for the session and shares its bytes, so the bytes are
-    taken from there and the run's copies are closed, which frees them (their name and size stay).
-    """
-    if not files:
-        return []
-    kept = {getattr(f, "file_id", None): f for f in (st.session_state.get(key) or [])}
-    out: list[tuple[str, bytes]] = []
-    for f in files:
-        source = kept.get(getattr(f, "file_id", None), f)
-        try:
-            data = source.getvalue()
-        except ValueError:  # a closed file: its copy is still readable
-            source, data = f, f.getvalue()
-        out.append((f.name, data))
-        if source is not f:
-            f.close()
-    return out
 
 
 def current() -> UploadState | None:
