@@ -212,7 +212,7 @@ def load_tables(conn: Connection, tables: Mapping[str, TableData], info: Mapping
         conn.execute("INSERT OR REPLACE INTO dataset_info VALUES (?, ?)", [key, value])
 
 
-def materialize(conn: Connection, deals_once: bool = False) -> None:
+def materialize(conn: Connection, lean: bool = False) -> None:
     """Store the derived views' rows in tables, once the contract tables are complete.
 
     Call it after loading data (a build, an upload). The views keep their names, so every query
@@ -220,11 +220,12 @@ def materialize(conn: Connection, deals_once: bool = False) -> None:
     ~27 ms, and a filtered scan of deal_facts from ~20 ms to a few. Calling it again after the base
     tables change recomputes from the logic in schema.sql.
 
-    `deals_once`, for a database that is written once (an upload): the stored deal_facts carries
-    every deals column, so `deals` becomes a view of those columns and the deal rows are held once,
-    not twice (an in-memory database keeps its tables uncompressed: ~170 MB at a million deals).
+    `lean`, for a database written once where memory is the limit (an upload: in memory, and an
+    in-memory database keeps its tables uncompressed): rows the stored deal_facts already holds are
+    not kept twice, as `deals` and `deal_furthest_stage` become views of its columns (~190 MB less
+    at a million deals), and the stage history's per-deal summary is sorted a status at a time.
     Nothing can be inserted into such a database's deals afterwards; calling materialize again
-    still works (it reads the view).
+    still works (it reads the views).
     """
     cur = conn.cursor()
     try:
@@ -234,16 +235,24 @@ def materialize(conn: Connection, deals_once: bool = False) -> None:
             cur.execute(f'CREATE OR REPLACE TABLE "{name}_stored" AS SELECT * FROM "{name}"')  # noqa: S608
         for name in DERIVED:
             cur.execute(f'CREATE OR REPLACE VIEW "{name}" AS SELECT * FROM "{name}_stored"')  # noqa: S608
-        if deals_once and _is_table(conn, "deals"):
-            columns = ", ".join(f'"{c}"' for c in _ordered_columns(conn, "deals"))
-            cur.execute("DROP TABLE deals")  # before the stage history's sort: that is when memory peaks
-            # the column names were just read from the deals table of the contract
-            cur.execute(f"CREATE VIEW deals AS SELECT {columns} FROM deal_facts_stored")  # noqa: S608
+        if lean:  # before the stage history's sort: that is when memory peaks
+            _fold_into_deal_facts(cur)
     finally:
         cur.close()
     from salesdash import stage_history  # late: it imports this module
 
-    stage_history.materialize(conn)  # the funnel's per-deal and per-move stage tables
+    stage_history.materialize(conn, by_status=lean)  # the funnel's per-deal and per-move stage tables
+
+
+def _fold_into_deal_facts(cur: Connection) -> None:
+    """deals and deal_furthest_stage read from the stored deal_facts, which holds all their columns."""
+    if _is_table(cur, "deals"):
+        columns = ", ".join(f'"{c}"' for c in _ordered_columns(cur, "deals"))
+        cur.execute("DROP TABLE deals")
+        # the column names were just read from the deals table of the contract
+        cur.execute(f"CREATE VIEW deals AS SELECT {columns} FROM deal_facts_stored")  # noqa: S608
+    cur.execute("CREATE OR REPLACE VIEW deal_furthest_stage AS SELECT deal_id, furthest_position FROM deal_facts_stored")
+    cur.execute("DROP TABLE deal_furthest_stage_stored")
 
 
 def build_database_file(

@@ -70,13 +70,21 @@ def _execute(conn: db.Connection, sql: str, params: db.Params = None) -> None:
         cur.close()
 
 
-def materialize(conn: db.Connection, prefix: str = "") -> None:
-    """(Re)create the derived tables in the database `prefix` names ('' = the main database)."""
+def materialize(conn: db.Connection, prefix: str = "", by_status: bool = False) -> None:
+    """(Re)create the derived tables in the database `prefix` names ('' = the main database).
+
+    `by_status` (an upload, where memory is the limit): deal_stage_summary is written one status at a
+    time, in the order of its ORDER BY (status, then creation), so its sort holds a third of the deals
+    instead of all of them: the same rows in the same order, ~100 MB less at a million deals.
+    """
     deals, events, activities = _counts(conn)
     live_touch = db.sql_text("last_touch")
     for name in TABLES:
         body = db.sql_text(name).replace(_SLOT, prefix).replace("/*last_touch*/", live_touch)
         params = {"as_of_end": _FOREVER} if "$as_of_end" in body else None
+        if by_status and name == "deal_stage_summary":
+            _write_by_status(conn, prefix + name, body, params)
+            continue
         # name and prefix are fixed identifiers from this module, never user input
         _execute(conn, f"CREATE OR REPLACE TABLE {prefix}{name} AS {body}", params)  # noqa: S608
     _execute(
@@ -86,6 +94,17 @@ def materialize(conn: db.Connection, prefix: str = "") -> None:
         f"(SELECT max(exited_at) FROM {prefix}stage_moves WHERE kind = 'open') AS stays_through, "
         "(SELECT max(occurred_at) FROM activities) AS activities_through",
     )
+
+
+def _write_by_status(conn: db.Connection, table: str, body: str, params: dict[str, datetime] | None) -> None:
+    """CREATE TABLE table AS body (which ends ORDER BY status, ...), one status after another."""
+    # table is a fixed identifier from this module; the status is bound
+    _execute(conn, f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM ({body}) LIMIT 0", params)  # noqa: S608
+    statuses = db.query_rows(conn, "SELECT DISTINCT status FROM deals ORDER BY status NULLS LAST")
+    for (status,) in statuses:
+        keep = "status IS NULL" if status is None else "status = $status"
+        values = (params or {}) | ({} if status is None else {"status": status})
+        _execute(conn, f"INSERT INTO {table} SELECT * FROM ({body}) WHERE {keep}", values or None)  # noqa: S608
 
 
 def _stored(conn: db.Connection, prefix: str, counts: tuple[int, int, int]) -> _Derived | None:

@@ -266,7 +266,7 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
         del arrays
     db.load_tables(conn, {}, info)
     pa.default_memory_pool().release_unused()  # hand the freed Arrow buffers back before DuckDB grows
-    db.materialize(conn, deals_once=True)  # the derived views stored once (the deal rows held once)
+    db.materialize(conn, lean=True)  # the derived views stored once, the deal rows held once
     return conn
 
 
