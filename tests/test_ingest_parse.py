@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from datetime import date, datetime
 
 import pandas as pd
@@ -96,3 +97,16 @@ def test_stage_order_from_history_probability_names_and_counts():
     got = stages.order_stages(pd.Series(["Baz", "Bar", "Foo"]), [], [], user_order=("Baz", "Foo", "Bar"))
     assert got.how == "user" and got.table["stage"].tolist()[:3] == ["Baz", "Foo", "Bar"]
     assert got.table["kind"].tolist() == ["open", "open", "open", "won", "lost"]
+
+
+def test_utf8_is_told_from_the_bytes():
+    from salesdash.ingest.textfile import _utf8
+
+    text = "Deal,金额\nD1,12万\n"
+    assert _utf8(text.encode("utf-8")) == "utf-8"
+    assert _utf8(codecs.BOM_UTF8 + text.encode("utf-8")) == "utf-8-sig"
+    assert _utf8(b"") == "utf-8"
+    for other in (text.encode("gb18030"), text.encode("utf-16"), "Café,1\n".encode("cp1252")):
+        assert _utf8(other) is None
+    assert _utf8(text.encode("utf-8")[:-4] + b"\xe4\xb8") is None  # a character cut off at the end
+    assert _utf8(b"a,b\n" * 1000 + b"\xff\n") is None  # far from the start
