@@ -275,3 +275,18 @@ def test_damaged_files_never_raise_and_always_balance():
         assert result.report.summary()["balanced"].all()
         if result.report.loaded_anything:
             ingest.to_database(result).close()
+
+
+def test_a_text_file_over_the_row_limit_is_refused_before_it_is_parsed_whole():
+    """Counted a block at a time (a 200 MB file of short lines would be tens of millions of rows):
+    the same message, nothing loaded, also beside a file that fits. Line breaks inside quoted values
+    make more lines than rows: such a file within the limit loads."""
+    many = csv_bytes([HEADER, *rows(20)])
+    result = analyse(("small.csv", csv_bytes([HEADER, *rows(3)])), ("many.csv", many), limits=Limits(max_rows=10))
+    assert [(p.key, p.values) for p in result.report.problems] == [("too_many_rows", {"rows": 20, "limit": 10})]
+    assert not result.report.loaded_anything and result.report.sheets == []
+    assert_clear_and_whole(result)
+    notes = [[f"D{i}", f"Deal {i}\nsecond line\nthird line", 100, "Won", "2025-01-05", "2025-03-05"] for i in range(1, 9)]
+    result = analyse(("notes.csv", csv_bytes([HEADER, *notes])), limits=Limits(max_rows=10))  # 24 lines, 8 rows
+    assert "too_many_rows" not in keys(result) and result.row_counts()["deals"] == 8
+    assert_clear_and_whole(result)

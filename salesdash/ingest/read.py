@@ -52,6 +52,10 @@ def read_upload(files: Sequence[tuple[str, bytes]], limits: Limits) -> ReadResul
             try:
                 out.sheets.extend(_read_file(member_name, member_data, limits, out.problems))
             except UploadProblem as exc:
+                if exc.key == "too_many_rows":  # one file over the limit: the upload is, as below
+                    out.problems.append(Problem("too_many_rows", "error", "", exc.values))
+                    out.sheets = []
+                    return out
                 out.problems.append(Problem(exc.key, "error", member_name, exc.values))
             except Exception as exc:  # a reader bug must become a message, never a traceback  # noqa: BLE001
                 out.problems.append(Problem("unreadable_file", "error", member_name, {"detail": f"{type(exc).__name__}: {exc}"[:200]}))
@@ -63,7 +67,7 @@ def read_upload(files: Sequence[tuple[str, bytes]], limits: Limits) -> ReadResul
 
 
 def _read_file(name: str, data: bytes, limits: Limits, problems: list[Problem]) -> list[RawSheet]:
-    if not data.strip():
+    if not data or data.isspace():  # (data.strip() would copy the whole file to find out)
         raise UploadProblem("empty_file")
     ext = PurePosixPath(name.split(" › ")[-1]).suffix.lower()
     kind = sniff_kind(data)

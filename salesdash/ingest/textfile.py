@@ -154,7 +154,11 @@ def read_text(name: str, data: bytes, ext: str, limits: Limits, problems: list[P
     for _ in range(header_at + 1):  # the body starts after the header line
         found = next(ends, None)
         offset = len(data) if found is None else found.end()
-    frame, rejected = _parse_body(memoryview(data)[offset:], header, delim, first_row=header_at + 2)
+    body = memoryview(data)[offset:]
+    lines = data.count(b"\n", offset) + (not data.endswith(b"\n") and offset < len(data))
+    if lines > limits.max_rows and _more_rows_than(body, len(header), delim, limits.max_rows):
+        raise UploadProblem("too_many_rows", rows=lines, limit=limits.max_rows)
+    frame, rejected = _parse_body(body, header, delim, first_row=header_at + 2)
     sheet = RawSheet(name, "", frame, title_rows=header_at)
     sheet.rejected = rejected
     return finish(sheet, problems)
@@ -196,6 +200,29 @@ def _parse_body(body: memoryview, header: list[str], delim: str, first_row: int)
         frame = frame.astype({c: "str" for c in header if frame[c].dtype != "str"})
     frame[ROW] = _row_numbers(len(frame), first_row)
     return frame, pd.DataFrame(columns=REJECT_COLUMNS)
+
+
+def _more_rows_than(body: memoryview, width: int, delim: str, limit: int) -> bool:
+    """Whether the body holds more than `limit` records, counted a block at a time and given up as
+    soon as it does: a file over the row limit is refused before it is parsed whole (200 MB of short
+    lines would be tens of millions of rows: gigabytes once parsed). More lines than records happen
+    with line breaks inside quoted values; a body pyarrow cannot read is judged by its lines."""
+    names = [f"c{i}" for i in range(width)]
+    rows = 0
+    try:
+        reader = pacsv.open_csv(
+            pa.BufferReader(pa.py_buffer(body)),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=16 << 20),
+            parse_options=pacsv.ParseOptions(delimiter=delim, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(column_types={n: pa.large_string() for n in names}),
+        )
+        for batch in reader:
+            rows += batch.num_rows
+            if rows > limit:
+                return True
+    except (pa.ArrowInvalid, ValueError):
+        return True
+    return False
 
 
 def _row_numbers(n: int, first_row: int) -> pd.Series:
