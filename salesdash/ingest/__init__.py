@@ -139,6 +139,7 @@ def analyse(
         open_stages=assembled.open_stages,
     )
     result.dataset_id = dataset_id(files, mappings, options)
+    load.release_freed_memory()  # the raw sheets and every step's scratch columns are gone by now
     return result
 
 

@@ -10,6 +10,8 @@ are completed from facts carried on the deal sheet; and `stages` is built when t
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -265,9 +267,20 @@ def to_database(tables: dict[str, pd.DataFrame], info: dict[str, str]) -> db.Con
         db.load_tables(conn, {name: pa.Table.from_arrays(arrays, names=names)})
         del arrays
     db.load_tables(conn, {}, info)
-    pa.default_memory_pool().release_unused()  # hand the freed Arrow buffers back before DuckDB grows
+    release_freed_memory()  # the frames just freed, before DuckDB grows
     db.materialize(conn, lean=True)  # the derived views stored once, the deal rows held once
     return conn
+
+
+def release_freed_memory() -> None:
+    """Hand memory the analysis freed back to the system, so DuckDB's tables do not come on top of it.
+
+    Arrow's allocator (mimalloc) keeps freed pages for reuse, and so does glibc's malloc: after a
+    million-row analysis ~170 MB and ~45 MB that nothing would reuse before the upload is loaded.
+    """
+    pa.default_memory_pool().release_unused()
+    with contextlib.suppress(OSError, AttributeError):  # glibc only (not macOS, not musl)
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def loaded_per_source(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
@@ -279,4 +292,4 @@ def loaded_per_source(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
     return counts
 
 
-__all__ = ["Options", "assemble", "to_database", "CONTRACT"]
+__all__ = ["Options", "assemble", "to_database", "release_freed_memory", "CONTRACT"]
