@@ -196,3 +196,23 @@ def test_a_copied_upload_shares_its_bytes_but_nothing_else():
     assert kept.getvalue() == data and kept.tell() == 4 and clone.getvalue().startswith(b"XXXX")
     kept.close()
     assert copy.deepcopy(kept).closed
+
+
+def test_files_beyond_the_limits_get_a_clear_message(monkeypatch):
+    """A file over the size or row limit: the message says which limit and what to do, nothing is
+    loaded and the company data stays. (The browser's uploader refuses a file over
+    server.maxUploadSize before it is sent; the size check here guards what a zip unpacks to.)"""
+    import salesdash.ui.upload as up
+    from salesdash.ingest.limits import MB, Limits
+
+    rows = [["Deal ID", "Amount", "Stage"], *[[f"D{i}", str(100 * i), "Won"] for i in range(1, 21)]]
+    monkeypatch.setattr(up, "limits", lambda: Limits(max_rows=10))
+    at = upload([("many.csv", cf.to_csv(rows), "text/csv")])
+    errors = " ".join(e.value for e in at.error)
+    assert "The upload has 20 rows; the limit is 10" in errors and "Nothing could be loaded" in errors
+    assert len(at.sidebar.radio) == 1  # no upload to switch to: the company data stays
+    monkeypatch.setattr(up, "limits", lambda: Limits(file_bytes=MB))
+    big = cf.to_csv([rows[0], *[[f"D{i}", "100", "Won"] for i in range(100_000)]])  # ~1.5 MB
+    at = upload([("big.csv", big, "text/csv")])
+    errors = " ".join(e.value for e in at.error)
+    assert "Larger than the 1 MB upload limit" in errors and "Nothing could be loaded" in errors
