@@ -4,6 +4,8 @@ mapper knows (tests/test_ingest_template.py uploads the template and checks it m
 
 from __future__ import annotations
 
+from functools import cache
+
 import pandas as pd
 
 from salesdash import export
@@ -92,5 +94,7 @@ def template_frames(lang: str) -> dict[str, pd.DataFrame]:
     return out
 
 
+@cache
 def template_xlsx(lang: str) -> bytes:
+    """The workbook's bytes, written once per language: the Upload page offers it on every run (~50 ms each)."""
     return export.to_xlsx_bytes(template_frames(lang))
