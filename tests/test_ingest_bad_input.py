@@ -11,7 +11,7 @@ import crm_fixtures as cf
 import xlsxwriter
 
 from salesdash import i18n, ingest
-from salesdash.ingest.limits import Limits
+from salesdash.ingest.limits import MB, Limits
 
 HEADER = ["Deal ID", "Deal Name", "Amount", "Stage", "Created Date", "Close Date"]
 
@@ -195,6 +195,22 @@ def test_zip_bomb():
     result = analyse(("bomb.zip", bomb))
     assert keys(result) == {"zip_bomb"}
     assert result.sheets == []
+    assert_clear_and_whole(result)
+
+
+def test_zip_member_over_the_file_limit_says_so():
+    """A member that unpacks past the per-file limit is refused for its size (not called a zip bomb
+    when it packs like any export); the file beside it is read."""
+    import random
+
+    rng = random.Random(5)
+    big = csv_bytes([HEADER, *[[f"D{i}", f"Deal {rng.random()}", rng.randrange(10**6), "Won", "2025-01-02", "2025-03-04"]
+                               for i in range(30_000)]])  # ~1.7 MB, packs ~3:1
+    bundle = zip_of({"big.csv": big, "deals.csv": csv_bytes([HEADER, *rows()])})
+    assert len(big) > MB > len(bundle)
+    result = analyse(("bundle.zip", bundle), limits=Limits(file_bytes=MB))
+    assert [(p.key, p.source, p.values) for p in result.report.problems] == [("file_too_big", "bundle.zip › big.csv", {"mb": 1})]
+    assert result.row_counts()["deals"] == 5
     assert_clear_and_whole(result)
 
 

@@ -42,6 +42,9 @@ def expand(name: str, data: bytes, limits: Limits) -> list[tuple[str, bytes, Pro
             if info.compress_size and info.file_size / info.compress_size > limits.zip_ratio:
                 out.append((member, b"", Problem("zip_bomb", "error", member, {"ratio": limits.zip_ratio})))
                 continue
+            if info.file_size > limits.file_bytes:  # as if uploaded alone (a bomb was told apart above)
+                out.append((member, b"", Problem("file_too_big", "error", member, {"mb": limits.file_bytes >> 20})))
+                continue
             if total + info.file_size > limits.zip_total_bytes:
                 out.append((member, b"", Problem("zip_too_big", "error", member, {"mb": limits.zip_total_bytes >> 20})))
                 continue
