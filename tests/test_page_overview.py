@@ -105,3 +105,14 @@ def test_kpi_table_is_shown_with_downloads():
     assert list(frame.columns) == ["Metric", "This period", "Previous period", "Change", "Sample (n)"]
     assert frame.set_index("Metric").loc["Won value", "This period"] == 1000
     assert len(at.get("download_button")) == 2
+
+
+def test_an_unchanged_card_is_grey_without_an_arrow() -> None:
+    from salesdash.ui.widgets import delta_style
+
+    # no change reads as neither good nor bad news, whatever the metric's direction
+    assert delta_style(0.0) == {"delta_color": "off", "delta_arrow": "off"}
+    assert delta_style(0, rise_is_good=False) == {"delta_color": "off", "delta_arrow": "off"}
+    # a real change keeps its colour: shorter cycles (rise_is_good=False) are green when they fall
+    assert delta_style(-1.0, rise_is_good=False) == {"delta_color": "inverse"}
+    assert delta_style(2.5) == {"delta_color": "normal"}

@@ -12,6 +12,7 @@ import streamlit as st
 
 from salesdash import export, fmt, satisfaction
 from salesdash.ui.core import lang, t, tl
+from salesdash.ui.widgets import delta_style
 
 # filter dimension -> catalogue kind of its values (sidebar uses the same kinds)
 VALUE_KINDS = {"customer_types": "customer_type", "channels": "channel", "products": "product", "teams": "team"}
@@ -56,7 +57,7 @@ def score_cards(headline: pd.DataFrame) -> None:
                 t(f"satisfaction.metric.{metric}"),
                 _value_text(metric, row.value, language),
                 delta=_change_text(metric, row.change, language),
-                delta_color="inverse" if metric == "follow_up" else "normal",
+                **delta_style(row.change, rise_is_good=metric != "follow_up"),
                 help=t(f"satisfaction.metric_help.{metric}"),
             )
             lines = []

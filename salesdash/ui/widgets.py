@@ -78,10 +78,18 @@ def kpi_cards(kpis: pd.DataFrame, per_row: int = 5) -> None:
                 t(f"metric.{k['metric']}"),
                 value,
                 delta=delta,
-                delta_color="inverse" if k["unit"] == "days" else "normal",
                 help=help_text,
                 border=True,
+                **delta_style(k["change"], rise_is_good=k["unit"] != "days"),
             )
+
+
+def delta_style(change: object, rise_is_good: bool = True) -> dict[str, str]:
+    """st.metric's delta colour and arrow: green for good news, red for bad, grey and no arrow for no change
+    (a "+0" must not read as a rise)."""
+    if isinstance(change, int | float) and change == 0:
+        return {"delta_color": "off", "delta_arrow": "off"}
+    return {"delta_color": "normal" if rise_is_good else "inverse"}
 
 
 def _delta_text(k: pd.Series, language: str, cur: str | None) -> str | None:
