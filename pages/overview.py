@@ -59,4 +59,7 @@ with left:
         by_value = st.toggle(t("overview.funnel_by_value"), key="overview_funnel_value")
         st.plotly_chart(overview_charts.stage_funnel(funnel, lang(), by_value), width="stretch")
 with right:
-    st.plotly_chart(overview_charts.won_by_month(monthly, lang(), currency()), width="stretch")
+    if monthly["won_count"].sum() == 0:  # twelve bars of zero say less than a sentence
+        st.info(t("overview.no_won_months", start=fmt.month(monthly["month"].min(), lang())), icon=":material/info:")
+    else:
+        st.plotly_chart(overview_charts.won_by_month(monthly, lang(), currency()), width="stretch")

@@ -116,3 +116,13 @@ def test_an_unchanged_card_is_grey_without_an_arrow() -> None:
     # a real change keeps its colour: shorter cycles (rise_is_good=False) are green when they fall
     assert delta_style(-1.0, rise_is_good=False) == {"delta_color": "inverse"}
     assert delta_style(2.5) == {"delta_color": "normal"}
+
+
+def test_no_win_in_the_chart_window_says_so_instead_of_zero_bars():
+    # tiny's last win is D8 on 2025-06-25; a past quarter of 2026 charts Oct 2025 → Sep 2026: no win there
+    at = run_app(query={"from": "2026-07-01", "to": "2026-09-30"})
+    assert not at.exception
+    assert any("No deal was won since Oct 2025" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 0
+    at = run_app(query=Q2)  # Q2 2025 has wins: the chart is back
+    assert not any("No deal was won" in i.value for i in at.info)
