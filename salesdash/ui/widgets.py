@@ -28,8 +28,8 @@ def download_buttons(
         return {name: made} if isinstance(made, pd.DataFrame) else made
 
     key = key or name
-    left, right, _ = st.columns([1, 1, 6])
-    left.download_button(
+    row = st.container(horizontal=True)  # the two buttons side by side, whatever the page width
+    row.download_button(
         t("core.download_csv"),
         data=lambda: export.to_csv_bytes(next(iter(tables().values()))),
         file_name=f"{name}.csv",
@@ -38,7 +38,7 @@ def download_buttons(
         icon=":material/download:",
         on_click="ignore",
     )
-    right.download_button(
+    row.download_button(
         t("core.download_xlsx"),
         data=lambda: export.to_xlsx_bytes(tables()),
         file_name=f"{name}.xlsx",
