@@ -107,7 +107,8 @@ def flow(conn: db.Connection, f: Filters, week: Week) -> pd.DataFrame:
     week or the week before, deals whose stage, amount, close date or status changed in the week, and
     deals won so far in the period at the start or the end. Columns: deal_id, name, account_name, rep_id,
     rep_name, team, customer_type, channel, product, created_on, close_day, exists_0, created_in_week,
-    created_prev, closed_in_week, closed_in_prev, status_/stage_/position_/amount_/close_/category_ 0 and 1,
+    created_prev, closed_in_week, closed_in_prev, status_/stage_/position_/amount_/close_/category_ 0 and 1
+    (days — created_on, close_day, close_0/1 — as datetime64 at midnight, NaT when unknown),
     in_start, in_end, entry (new / reopened / pulled_in / None), exit (won / lost / pushed_out / None),
     won_0/1 (counts in the period's won so far), age_0/1 (days in the stage it was in, NaN when unknown)
     and inactive_0/1 (no activity for more than 14 days) as the stalled rule sees them on the day before
@@ -126,10 +127,7 @@ def flow(conn: db.Connection, f: Filters, week: Week) -> pd.DataFrame:
         "window_start": start_day - timedelta(days=INACTIVE_DAYS),
         "inactive_days": INACTIVE_DAYS,
     }
-    out = db.query(conn, f.apply(stage_history.sql(conn, "weekly_flow")), params)
-    for col in ("close_0", "close_1", "created_on", "close_day"):
-        out[col] = pd.to_datetime(out[col]).dt.date
-    return out
+    return db.query(conn, f.apply(stage_history.sql(conn, "weekly_flow")), params)
 
 
 def waterfall(flow_table: pd.DataFrame) -> pd.DataFrame:
@@ -170,19 +168,23 @@ def movers(flow_table: pd.DataFrame) -> pd.DataFrame:
     ft = flow_table
     moved_stage = _changed(ft["stage_0"], ft["stage_1"])
     amount_change = (ft["amount_1"].fillna(0.0) - ft["amount_0"].fillna(0.0)).round(2)
-    close_0, close_1 = pd.to_datetime(ft["close_0"]), pd.to_datetime(ft["close_1"])
+    close_0, close_1 = ft["close_0"], ft["close_1"]
     status_changed = _changed(ft["status_0"], ft["status_1"])
-    moved = ft["exists_0"] & (moved_stage | (amount_change != 0) | _changed(close_0, close_1) | status_changed)
-    out = ft[moved].assign(
-        moved_stage=moved_stage[moved],
-        advanced=moved_stage[moved] & (ft["position_1"] > ft["position_0"])[moved],
-        amount_change=amount_change[moved],
-        slip_days=(close_1 - close_0)[moved].dt.days.astype("Float64"),
-        status_changed=status_changed[moved],
-        category_changed=_changed(ft["category_0"], ft["category_1"])[moved],
-    )
-    out["size"] = out[["amount_0", "amount_1"]].max(axis=1).fillna(0.0)
-    return out.sort_values(["size", "deal_id"], ascending=[False, True]).reset_index(drop=True)
+    moved = (ft["exists_0"] & (moved_stage | (amount_change != 0) | _changed(close_0, close_1) | status_changed)).to_numpy()
+    extra = pd.DataFrame(
+        {
+            "moved_stage": moved_stage,
+            "advanced": moved_stage & (ft["position_1"] > ft["position_0"]),
+            "amount_change": amount_change,
+            "slip_days": (close_1 - close_0).dt.days.astype("Float64"),
+            "status_changed": status_changed,
+            "category_changed": _changed(ft["category_0"], ft["category_1"]),
+            "size": ft[["amount_0", "amount_1"]].max(axis=1).fillna(0.0),
+        }
+    )[moved]
+    # order the few key columns first, then take the wide rows once
+    order = extra.assign(deal_id=ft["deal_id"][moved]).sort_values(["size", "deal_id"], ascending=[False, True]).index
+    return pd.concat([ft.loc[order], extra.loc[order]], axis=1).reset_index(drop=True)
 
 
 def by_rep(flow_table: pd.DataFrame) -> pd.DataFrame:
@@ -202,7 +204,7 @@ def by_rep(flow_table: pd.DataFrame) -> pd.DataFrame:
             "won": won.astype(int),
             "won_value": ft["amount_1"].fillna(0.0).where(won, 0.0),
             "lost": lost.astype(int),
-            "slipped": (open_both & (pd.to_datetime(ft["close_1"]) > pd.to_datetime(ft["close_0"]))).fillna(False).astype(int),
+            "slipped": (open_both & (ft["close_1"] > ft["close_0"])).fillna(False).astype(int),
         }
     )
     counted = ["new", "advanced", "won", "lost", "slipped"]

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
@@ -82,7 +83,8 @@ def stalled_flags(
     stalled_end (False for a deal not in the period's pipeline at that moment), for the deals in it at either.
     """
     lengths = stay_lengths(conn) if lengths is None else lengths
-    chosen = flow[flow["in_start"] | flow["in_end"]]
+    columns = ["deal_id", *(f"{name}{suffix}" for suffix, _, _ in _MOMENTS for name in ("stage", "age", "inactive"))]
+    chosen = flow.loc[flow["in_start"] | flow["in_end"], [*columns, "in_start", "in_end"]]
     out = pd.DataFrame({"deal_id": chosen["deal_id"]})
     for (suffix, inside, moment), starts in zip(_MOMENTS, (week_start, week_start + timedelta(days=7)), strict=True):
         norm = _lookup(chosen[f"stage{suffix}"], norms_at(conn, lengths, datetime.combine(starts, time())))
@@ -114,7 +116,7 @@ def forecast_p50(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> 
     When the week ends on the as-of day, the end figure is the Forecast page's (tested).
     """
     defaults = stages[["stage", "default_probability"]]
-    p50 = []
+    pipelines = []
     for suffix, inside, _ in _MOMENTS:
         columns = {f"stage{suffix}": "stage", f"amount{suffix}": "amount", f"age{suffix}": "age_in_stage_days"}
         # sorted, so the draws fall on the deals in the same order whatever order the query returned them in
@@ -123,10 +125,17 @@ def forecast_p50(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> 
         weighed = probability.apply_probabilities(deals, learned.probabilities)
         chances = simulation.win_chances(weighed, learned.age_factors)
         won = float(flow.loc[flow[f"won{suffix}"], f"amount{suffix}"].fillna(0.0).sum())
-        with threadpool_limits(limits=1, user_api="blas"):  # BLAS threads spinning over small products cost 3x
-            runs = simulation.simulate_runs(weighed["amount"], chances, simulation.RUNS, simulation.SEED)
-        p50.append(simulation.summarize(won + runs)["p50"])
-    return p50[0], p50[1]
+        pipelines.append((won, weighed["amount"].to_numpy(dtype=float, na_value=np.nan), chances.to_numpy()))
+
+    def p50_of(pipeline: tuple[float, np.ndarray, np.ndarray]) -> float:
+        won, amounts, chances = pipeline
+        return simulation.summarize(won + simulation.simulate_runs(amounts, chances, simulation.RUNS, simulation.SEED))["p50"]
+
+    # the two moments' runs side by side (numpy draws them without the GIL); BLAS threads spinning over the
+    # small products would cost three times the CPU
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=2) as pool:
+        start, end = pool.map(p50_of, pipelines)
+    return start, end
 
 
 def stage_defaults(conn: db.Connection) -> pd.DataFrame:

@@ -22,7 +22,7 @@
 -- none came after the moment, else the activities since $window_start, which activities' time order keeps
 -- cheap to read; a deal touched since, but not in those days, counts from its creation, or when it has no
 -- creation date, is idle when touched before them).
-WITH events AS MATERIALIZED (
+WITH events AS (
     -- a field's value at the week's start or end needs its changes from the start on; the status at the start of
     -- the week before (for the cards' week-over-week change) needs the status changes from then on
     SELECT deal_id, field, changed_at, old_value, new_value
@@ -51,25 +51,31 @@ changes AS (
 changed AS (
     SELECT DISTINCT deal_id FROM changes
 ),
+summary AS NOT MATERIALIZED (
+    -- the columns used here (each part below reads only its rows: the filters reach the scan)
+    SELECT deal_id, name, account_name, rep_id, rep_name, team, customer_type, channel, product, region, created_on,
+           closed_on, status, amount, expected_close, stage, forecast_category, stage_entered_at, last_move_at,
+           last_activity_at
+    FROM /*history*/deal_stage_summary
+),
 current AS (
     -- a deal with no change since $prev_start is at every moment as it is now: it matters only when it is
     -- open now, was created or closed since then, or was won in the period
-    SELECT d.* FROM /*history*/deal_stage_summary d WHERE d.status = 'open'
+    SELECT * FROM summary WHERE status = 'open'
     UNION ALL
-    SELECT d.* FROM /*history*/deal_stage_summary d
-    WHERE d.status = 'won' AND d.closed_on >= least($prev_start, $period_start)
+    SELECT * FROM summary WHERE status = 'won' AND closed_on >= least($prev_start, $period_start)
     UNION ALL
-    SELECT d.* FROM /*history*/deal_stage_summary d WHERE d.status = 'lost' AND d.closed_on >= $prev_start
+    SELECT * FROM summary WHERE status = 'lost' AND closed_on >= $prev_start
     UNION ALL
     -- closed before it was created (an upload may say so): still created in the fortnight
-    SELECT d.* FROM /*history*/deal_stage_summary d
-    WHERE d.status <> 'open' AND d.created_on >= $prev_start
-      AND NOT coalesce(d.closed_on >= CASE WHEN d.status = 'won' THEN least($prev_start, $period_start) ELSE $prev_start END, FALSE)
+    SELECT * FROM summary
+    WHERE status <> 'open' AND created_on >= $prev_start
+      AND NOT coalesce(closed_on >= CASE WHEN status = 'won' THEN least($prev_start, $period_start) ELSE $prev_start END, FALSE)
 ),
 changed_elsewhere AS (
     -- changed since $prev_start but closed before it (none in a tidy history; an empty list costs no scan)
-    SELECT d.* FROM /*history*/deal_stage_summary d
-    WHERE d.deal_id IN (SELECT deal_id FROM changed WHERE deal_id NOT IN (SELECT deal_id FROM current))
+    SELECT * FROM summary
+    WHERE deal_id IN (SELECT deal_id FROM changed WHERE deal_id NOT IN (SELECT deal_id FROM current))
 ),
 facts AS (
     SELECT d.* FROM (SELECT * FROM current UNION ALL SELECT * FROM changed_elsewhere) d
@@ -208,9 +214,12 @@ health AS (
 final AS (
     SELECT
         h.deal_id, h.name, h.account_name, h.rep_id, h.rep_name, h.team, h.customer_type, h.channel, h.product,
-        h.created_on, h.close_day, h.exists_0, h.created_in_week, h.created_prev, h.closed_in_week, h.closed_in_prev,
+        -- days as timestamps (midnight): pandas takes them as datetime64, not one Python object per cell
+        h.created_on::TIMESTAMP AS created_on, h.close_day::TIMESTAMP AS close_day,
+        h.exists_0, h.created_in_week, h.created_prev, h.closed_in_week, h.closed_in_prev,
         h.status_0, h.status_1, h.stage_0, h.stage_1, p0.position AS position_0, p1.position AS position_1,
-        h.amount_0, h.amount_1, h.close_0, h.close_1, h.category_0, h.category_1,
+        h.amount_0, h.amount_1, h.close_0::TIMESTAMP AS close_0, h.close_1::TIMESTAMP AS close_1,
+        h.category_0, h.category_1,
         h.in_start, h.in_end, h.entry, h.exit, h.won_0, h.won_1, h.age_0, h.age_1,
         (SELECT tracked FROM has_activities) AND coalesce(
             datediff('day', touched_0, $start_day::DATE) > $inactive_days,
