@@ -105,7 +105,8 @@ def flow(conn: db.Connection, f: Filters, week: Week) -> pd.DataFrame:
 
     Rows: deals in the period's open pipeline at the start or the end, deals created, won or lost in the
     week or the week before, deals whose stage, amount, close date or status changed in the week, and
-    deals won so far in the period at the start or the end. Columns: deal_id, name, account_name, rep_id,
+    deals won so far in the period at the start or the end. Columns: deal_id, deal_key (a number the deal
+    id decides, to put deals in an order of their own), name, account_name, rep_id,
     rep_name, team, customer_type, channel, product, created_on, close_day, exists_0, created_in_week,
     created_prev, closed_in_week, closed_in_prev, status_/stage_/position_/amount_/close_/category_ 0 and 1
     (days — created_on, close_day, close_0/1 — as datetime64 at midnight, NaT when unknown),
@@ -158,11 +159,18 @@ def bar_deals(flow_table: pd.DataFrame, step: str) -> pd.DataFrame:
     return out.sort_values(["value", "deal_id"], ascending=[False, True]).reset_index(drop=True)
 
 
+MOVER_COLUMNS = [
+    "deal_id", "name", "account_name", "rep_id", "rep_name", "team",
+    *(f"{name}_{moment}" for name in ("status", "stage", "amount", "close", "category") for moment in (0, 1)),
+]  # fmt: skip
+
+
 def movers(flow_table: pd.DataFrame) -> pd.DataFrame:
     """Deals that existed at the week's start and whose stage, amount, close date or status changed
     by its end (net of changes undone within the week), largest first.
 
-    Columns: the flow's, plus moved_stage, advanced, amount_change, slip_days (close date moved, in days;
+    Columns: the flow's deal_id, name, account_name, rep_id, rep_name, team, status_/stage_/amount_/close_/
+    category_ 0 and 1, plus moved_stage, advanced, amount_change, slip_days (close date moved, in days;
     > 0 = slipped), status_changed, category_changed, size (larger amount of the two).
     """
     ft = flow_table
@@ -184,7 +192,7 @@ def movers(flow_table: pd.DataFrame) -> pd.DataFrame:
     )[moved]
     # order the few key columns first, then take the wide rows once
     order = extra.assign(deal_id=ft["deal_id"][moved]).sort_values(["size", "deal_id"], ascending=[False, True]).index
-    return pd.concat([ft.loc[order], extra.loc[order]], axis=1).reset_index(drop=True)
+    return pd.concat([ft.loc[order, MOVER_COLUMNS], extra.loc[order]], axis=1).reset_index(drop=True)
 
 
 def by_rep(flow_table: pd.DataFrame) -> pd.DataFrame:

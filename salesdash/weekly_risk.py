@@ -119,13 +119,18 @@ def forecast_p50(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> 
     pipelines = []
     for suffix, inside, _ in _MOMENTS:
         columns = {f"stage{suffix}": "stage", f"amount{suffix}": "amount", f"age{suffix}": "age_in_stage_days"}
-        # sorted, so the draws fall on the deals in the same order whatever order the query returned them in
-        deals = flow.loc[flow[inside], ["deal_id", *columns, *probability.SEGMENT]].rename(columns=columns)
-        deals = deals.sort_values("deal_id", kind="stable").merge(defaults, on="stage", how="left")
-        weighed = probability.apply_probabilities(deals, learned.probabilities)
-        chances = simulation.win_chances(weighed, learned.age_factors)
+        # sorted by a key of the deal id, so the draws fall on the deals in the same order whatever order the
+        # query returned them in (a number sorts faster than the text)
+        deals = flow.loc[flow[inside], ["deal_key", *columns, *probability.SEGMENT]].rename(columns=columns)
+        deals = deals.sort_values("deal_key", kind="stable")
+        # the weighting rule runs on each distinct stage and segment (a few dozen), not on every deal
+        groups = deals.groupby(["stage", *probability.SEGMENT], sort=False, dropna=False)
+        kinds = groups.size().reset_index()[["stage", *probability.SEGMENT]].assign(amount=0.0)
+        kinds = probability.apply_probabilities(kinds.merge(defaults, on="stage", how="left"), learned.probabilities)
+        deals["p_learned"] = kinds["p_learned"].to_numpy()[groups.ngroup().to_numpy()]
+        chances = simulation.win_chances(deals, learned.age_factors)
         won = float(flow.loc[flow[f"won{suffix}"], f"amount{suffix}"].fillna(0.0).sum())
-        pipelines.append((won, weighed["amount"].to_numpy(dtype=float, na_value=np.nan), chances.to_numpy()))
+        pipelines.append((won, deals["amount"].to_numpy(dtype=float, na_value=np.nan), chances.to_numpy()))
 
     def p50_of(pipeline: tuple[float, np.ndarray, np.ndarray]) -> float:
         won, amounts, chances = pipeline

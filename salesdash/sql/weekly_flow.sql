@@ -213,7 +213,7 @@ health AS (
 ),
 final AS (
     SELECT
-        h.deal_id, h.name, h.account_name, h.rep_id, h.rep_name, h.team, h.customer_type, h.channel, h.product,
+        h.deal_id, hash(h.deal_id) AS deal_key, h.name, h.account_name, h.rep_id, h.rep_name, h.team, h.customer_type, h.channel, h.product,
         -- days as timestamps (midnight): pandas takes them as datetime64, not one Python object per cell
         h.created_on::TIMESTAMP AS created_on, h.close_day::TIMESTAMP AS close_day,
         h.exists_0, h.created_in_week, h.created_prev, h.closed_in_week, h.closed_in_prev,
