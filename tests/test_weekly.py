@@ -10,6 +10,7 @@ import math
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 from conftest import build_from_sql
 
@@ -259,3 +260,46 @@ def test_what_changed_texts(review):
     risk = pack.risk_table(review.at_risk, "en", "USD").set_index("Deal")["Why"]
     assert risk["Acme – five"] == "Close date slipped 2×"
     assert risk["Acme – three"] == "No activity for 78 d"  # created Apr 1, never touched, as of Jun 18
+
+
+def test_forecast_p50_by_hand():
+    from salesdash.forecast import Learned
+    from salesdash.weekly_risk import forecast_p50
+
+    # Two open deals and one won deal; the stage defaults stand (no learned row), one age band halves Quote's chance
+    flow = pd.DataFrame(
+        {
+            "deal_key": [1, 2, 3],
+            "stage_0": ["Needs analysis", "Lead identification", "Won"],
+            "stage_1": ["Quote & negotiation", "Lead identification", "Won"],
+            "amount_0": [1000.0, 500.0, 100.0],
+            "amount_1": [1000.0, 500.0, 100.0],
+            "age_0": [3.0, 2.0, float("nan")],
+            "age_1": [12.0, 9.0, float("nan")],
+            "customer_type": ["Enterprise"] * 3,
+            "channel": ["Direct"] * 3,
+            "in_start": [True, False, False],
+            "in_end": [True, True, False],
+            "won_0": [False, False, False],
+            "won_1": [False, False, True],
+        }
+    )
+    stages = pd.DataFrame(
+        {
+            "stage": ["Lead identification", "Needs analysis", "Quote & negotiation"],
+            "default_probability": [0.2, 0.4, 0.9],
+        }
+    )
+    no_rows = pd.DataFrame(columns=["stage", "customer_type", "channel", "probability", "source"])
+    plain = Learned(date(2025, 6, 18), no_rows, pd.DataFrame(columns=["stage", "band", "min_days", "factor"]))
+    # start: 1000 at p .4 alone -> nothing in 60% of the runs: median 0; nothing won yet
+    # end: won 100; 1000 at .9 and 500 at .2 -> 0 (.08), 500 (.02), 1000 (.72), 1500 (.18): the 50% is reached
+    #      at 1000, so 100 + 1000 = 1100
+    assert forecast_p50(flow, plain, stages) == (0.0, 1100.0)
+    # Quote deals 10 days or more in the stage win half as often: 1000 at .45 by the end (12 days) ->
+    # 0 (.44), 500 (.11), 1000 (.36), 1500 (.09): the 50% is reached at 500, so 100 + 500 = 600
+    factors = pd.DataFrame(
+        {"stage": ["Quote & negotiation"] * 2, "band": [0, 1], "min_days": [0.0, 10.0], "factor": [1.0, 0.5]}
+    )
+    aged = Learned(date(2025, 6, 18), no_rows, factors)
+    assert forecast_p50(flow, aged, stages) == (0.0, 600.0)
