@@ -8,7 +8,8 @@
 -- $next_start), $window_start ($start_day − $inactive_days); $inactive_days (the stalled rule's idle days).
 --
 -- A deal's field at a moment T = the old_value of its first change at or after T; with no such change,
--- its current value. So only the events since $prev_start are read, however long the history is.
+-- its current value. So only the events since $week_start are read (the status changes since $prev_start),
+-- however long the history is.
 -- Status without status events: closed once its closed_on day has begun, open before.
 -- Amounts are counted in whole cents (BIGINT) so the bars reconcile exactly.
 -- Current rows come from deal_stage_summary (derived once per dataset, sorted by status and creation), read
