@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import streamlit as st
 
-from salesdash import fmt, pack, weekly, weekly_risk
+from salesdash import fmt, forecast, pack, weekly, weekly_risk
 from salesdash.charts import weekly as weekly_charts
 from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui import weekly as ui
@@ -23,8 +23,14 @@ present = ui.presenting()
 ui.page_style(present)
 language, cur = lang(), currency()
 week = ui.week_picker(f.as_of, dataset_span().first, show=False)
-# at risk does not depend on the week: cached apart, so switching weeks recomputes only the week's flow
-review = replace(data(weekly.review, f, week.start, False), at_risk=data(weekly_risk.at_risk_now, f))
+# once per dataset: what the history teaches (shared with the Forecast page), the stays' lengths (the stalled
+# rule's norm as of any day), the at-risk list's warning signs; at risk does not depend on the week: cached
+# apart, so switching weeks recomputes only the week's flow
+learned, stays = data(forecast.learn, f.as_of), data(weekly_risk.stay_lengths)
+signals = data(weekly_risk.risk_signals, f.as_of)
+review = replace(
+    data(weekly.review, f, week.start, False, learned, stays), at_risk=data(weekly_risk.at_risk_now, f, signals)
+)
 period = pack.period_label(review.period, language)
 risk_period = pack.period_label(review.at_risk_period, language)
 week_text = {"start": fmt.day(week.start, language), "end": fmt.day(week.end, language)}

@@ -117,7 +117,7 @@ def bar_deals_table(
             "owner": deals["rep_name"],
             "value": [_money(v, lang, currency) for v in deals["value"]] if formatted else deals["value"],
             "stage": [_label("stage", s, lang) for s in stage],
-            "close": [_day(d, lang) for d in close] if formatted else close,
+            "close": [_day(d, lang) for d in close] if formatted else pd.to_datetime(close).dt.date,
             "how": how,
         }
     )

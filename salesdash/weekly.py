@@ -14,8 +14,10 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from salesdash import db, weekly_risk
-from salesdash.filters import Filters, add_months, quarter_start
+from salesdash import db, forecast, stage_history, weekly_risk
+from salesdash.filters import Filters
+from salesdash.stalled import INACTIVE_DAYS
+from salesdash.weekly_risk import quarter_of
 
 METRICS = (
     "weekly_flow",
@@ -72,11 +74,6 @@ class Week:
         return quarter_of(self.end)
 
 
-def quarter_of(day: date) -> tuple[date, date]:
-    start = quarter_start(day)
-    return start, add_months(start, 3) - timedelta(days=1)
-
-
 def monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
@@ -107,24 +104,31 @@ def flow(conn: db.Connection, f: Filters, week: Week) -> pd.DataFrame:
     """Per deal, its state at the week's start (suffix _0) and end (_1) and its part in the waterfall.
 
     Rows: deals in the period's open pipeline at the start or the end, deals created, won or lost in the
-    week or the week before, and deals whose stage, amount, close date or status changed in the week.
-    Columns: deal_id, name, account_name, rep_id, rep_name, team, customer_type, channel, product,
-    created_on, close_day, exists_0, created_in_week, created_prev, closed_in_week, closed_in_prev,
-    status_/stage_/amount_/close_/category_ 0 and 1, in_start, in_end, entry (new / reopened /
-    pulled_in / None), exit (won / lost / pushed_out / None), and one *_cents column per waterfall step.
+    week or the week before, deals whose stage, amount, close date or status changed in the week, and
+    deals won so far in the period at the start or the end. Columns: deal_id, deal_key (a number the deal
+    id decides, to put deals in an order of their own), name, account_name, rep_id,
+    rep_name, team, customer_type, channel, product, created_on, close_day, exists_0, created_in_week,
+    created_prev, closed_in_week, closed_in_prev, status_/stage_/position_/amount_/close_/category_ 0 and 1
+    (days — created_on, close_day, close_0/1 — as datetime64 at midnight, NaT when unknown),
+    in_start, in_end, entry (new / reopened / pulled_in / None), exit (won / lost / pushed_out / None),
+    won_0/1 (counts in the period's won so far), age_0/1 (days in the stage it was in, NaN when unknown)
+    and inactive_0/1 (no activity for more than 14 days) as the stalled rule sees them on the day before
+    each moment, and one *_cents column per waterfall step.
     """
     start, end = week.period
+    start_day = week.start - timedelta(days=1)
     params = f.params() | {
         "prev_start": week.previous.start,
         "week_start": week.start,
         "next_start": week.next_start,
         "period_start": start,
         "period_end": end,
+        "start_day": start_day,
+        "end_day": week.end,
+        "window_start": start_day - timedelta(days=INACTIVE_DAYS),
+        "inactive_days": INACTIVE_DAYS,
     }
-    out = db.query(conn, f.apply(db.sql_text("weekly_flow")), params)
-    for col in ("close_0", "close_1", "created_on", "close_day"):
-        out[col] = pd.to_datetime(out[col]).dt.date
-    return out
+    return db.query(conn, f.apply(stage_history.sql(conn, "weekly_flow")), params)
 
 
 def waterfall(flow_table: pd.DataFrame) -> pd.DataFrame:
@@ -155,61 +159,68 @@ def bar_deals(flow_table: pd.DataFrame, step: str) -> pd.DataFrame:
     return out.sort_values(["value", "deal_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def movers(flow_table: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+MOVER_COLUMNS = [
+    "deal_id", "name", "account_name", "rep_id", "rep_name", "team",
+    *(f"{name}_{moment}" for name in ("status", "stage", "amount", "close", "category") for moment in (0, 1)),
+]  # fmt: skip
+
+
+def movers(flow_table: pd.DataFrame) -> pd.DataFrame:
     """Deals that existed at the week's start and whose stage, amount, close date or status changed
     by its end (net of changes undone within the week), largest first.
 
-    Columns: the flow's, plus position_0/1, moved_stage, advanced, amount_change, slip_days (close date
-    moved, in days; > 0 = slipped), status_changed, category_changed, size (larger amount of the two).
+    Columns: the flow's deal_id, name, account_name, rep_id, rep_name, team, status_/stage_/amount_/close_/
+    category_ 0 and 1, plus moved_stage, advanced, amount_change, slip_days (close date moved, in days;
+    > 0 = slipped), status_changed, category_changed, size (larger amount of the two).
     """
-    rows = flow_table[flow_table["exists_0"]].copy()
-    rows = _with_positions(rows, stages)
-    rows["moved_stage"] = _changed(rows["stage_0"], rows["stage_1"])
-    rows["advanced"] = rows["moved_stage"] & (rows["position_1"] > rows["position_0"])
-    rows["amount_change"] = (rows["amount_1"].fillna(0.0) - rows["amount_0"].fillna(0.0)).round(2)
-    close_0, close_1 = pd.to_datetime(rows["close_0"]), pd.to_datetime(rows["close_1"])
-    rows["slip_days"] = (close_1 - close_0).dt.days.astype("Float64")
-    rows["status_changed"] = _changed(rows["status_0"], rows["status_1"])
-    rows["category_changed"] = _changed(rows["category_0"], rows["category_1"])
-    close_moved = _changed(close_0, close_1)
-    moved = rows["moved_stage"] | (rows["amount_change"] != 0) | close_moved | rows["status_changed"]
-    out = rows[moved].copy()
-    out["size"] = out[["amount_0", "amount_1"]].max(axis=1).fillna(0.0)
-    return out.sort_values(["size", "deal_id"], ascending=[False, True]).reset_index(drop=True)
+    ft = flow_table
+    moved_stage = _changed(ft["stage_0"], ft["stage_1"])
+    amount_change = (ft["amount_1"].fillna(0.0) - ft["amount_0"].fillna(0.0)).round(2)
+    close_0, close_1 = ft["close_0"], ft["close_1"]
+    status_changed = _changed(ft["status_0"], ft["status_1"])
+    moved = (ft["exists_0"] & (moved_stage | (amount_change != 0) | _changed(close_0, close_1) | status_changed)).to_numpy()
+    extra = pd.DataFrame(
+        {
+            "moved_stage": moved_stage,
+            "advanced": moved_stage & (ft["position_1"] > ft["position_0"]),
+            "amount_change": amount_change,
+            "slip_days": (close_1 - close_0).dt.days.astype("Float64"),
+            "status_changed": status_changed,
+            "category_changed": _changed(ft["category_0"], ft["category_1"]),
+            "size": ft[["amount_0", "amount_1"]].max(axis=1).fillna(0.0),
+        }
+    )[moved]
+    # order the few key columns first, then take the wide rows once
+    order = extra.assign(deal_id=ft["deal_id"][moved]).sort_values(["size", "deal_id"], ascending=[False, True]).index
+    return pd.concat([ft.loc[order, MOVER_COLUMNS], extra.loc[order]], axis=1).reset_index(drop=True)
 
 
-def by_rep(flow_table: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+def by_rep(flow_table: pd.DataFrame) -> pd.DataFrame:
     """Each rep's week: rep_id, rep_name, new (deals created), advanced (open deals moved to a later
     stage), won, won_value, lost, slipped (open deals whose close date moved later). Reps with nothing
     to show are left out; most won value first."""
-    rows = _with_positions(flow_table, stages)
-    open_both = rows["exists_0"] & (rows["status_0"] == "open") & (rows["status_1"] == "open")
-    won = rows["closed_in_week"] & (rows["status_1"] == "won")
-    lost = rows["closed_in_week"] & (rows["status_1"] == "lost")
-    close_0, close_1 = pd.to_datetime(rows["close_0"]), pd.to_datetime(rows["close_1"])
+    ft = flow_table
+    open_both = ft["exists_0"] & (ft["status_0"] == "open") & (ft["status_1"] == "open")
+    won = ft["closed_in_week"] & (ft["status_1"] == "won")
+    lost = ft["closed_in_week"] & (ft["status_1"] == "lost")
     marks = pd.DataFrame(
         {
-            "rep_id": rows["rep_id"].fillna(""),
-            "rep_name": rows["rep_name"].fillna(""),
-            "new": rows["created_in_week"].fillna(False).astype(int),
-            "advanced": (open_both & (rows["position_1"] > rows["position_0"])).astype(int),
+            "rep_id": ft["rep_id"].fillna(""),
+            "rep_name": ft["rep_name"].fillna(""),
+            "new": ft["created_in_week"].fillna(False).astype(int),
+            "advanced": (open_both & (ft["position_1"] > ft["position_0"])).astype(int),
             "won": won.astype(int),
-            "won_value": rows["amount_1"].fillna(0.0).where(won, 0.0),
+            "won_value": ft["amount_1"].fillna(0.0).where(won, 0.0),
             "lost": lost.astype(int),
-            "slipped": (open_both & (close_1 > close_0)).fillna(False).astype(int),
+            "slipped": (open_both & (ft["close_1"] > ft["close_0"])).fillna(False).astype(int),
         }
     )
+    counted = ["new", "advanced", "won", "lost", "slipped"]
+    marks = marks[marks[counted].sum(axis=1) > 0]  # a rep with nothing to show is left out
     out = marks.groupby(["rep_id", "rep_name"], as_index=False, dropna=False).sum()
-    counts = out[["new", "advanced", "won", "lost", "slipped"]].sum(axis=1)
-    out = out[counts > 0]
     return out.sort_values(["won_value", "won", "new", "rep_name"], ascending=[False, False, False, True]).reset_index(
         drop=True
     )
-
-
-def _with_positions(rows: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
-    position = stages.set_index("stage")["position"]
-    return rows.assign(position_0=rows["stage_0"].map(position), position_1=rows["stage_1"].map(position))
 
 
 def _changed(before: pd.Series, after: pd.Series) -> pd.Series:
@@ -224,7 +235,7 @@ CARDS: dict[str, tuple[str, bool]] = {
     "weekly_won": ("money", True),
     "weekly_lost": ("money", False),
     "weekly_commit": ("money", True),
-    "weekly_expected_won": ("money", True),
+    "weekly_forecast_p50": ("money", True),
     "weekly_stalled": ("count", False),
 }
 
@@ -232,11 +243,13 @@ CARDS: dict[str, tuple[str, bool]] = {
 def cards(
     flow_table: pd.DataFrame,
     stalled: pd.DataFrame,
-    expected: tuple[float, float],
+    p50: tuple[float, float],
 ) -> pd.DataFrame:
     """The 'what changed' cards: metric, value, previous, change, unit, count, previous_count, rise_is_good.
 
-    Pipeline cards (open pipeline, commit, expected won, stalled) compare the week's end with its start
+    `stalled` is weekly_risk.stalled_flags' frame, `p50` the forecast P50 at the week's start and end
+    (weekly_risk.forecast_p50). Pipeline cards (open pipeline, commit, forecast P50, stalled) compare the
+    week's end with its start
     (= the end of the week before); flow cards (new, won, lost) compare the week with the week before.
     """
     ft = flow_table
@@ -246,17 +259,16 @@ def cards(
     lost_before = ft["closed_in_prev"] & (ft["status_0"] == "lost")
     commit_end = ft["in_end"] & (ft["category_1"] == "commit")
     commit_start = ft["in_start"] & (ft["category_0"] == "commit")
-    stalled_in = ft[["deal_id", "amount_0", "amount_1"]].merge(stalled, on="deal_id", how="inner")
     figures = {
         "weekly_open_pipeline": (_cents(ft, "end_cents", ft["in_end"]), _cents(ft, "start_cents", ft["in_start"])),
         "weekly_new": (_sum(ft, "amount_1", ft["created_in_week"]), _sum(ft, "amount_0", ft["created_prev"])),
         "weekly_won": (_sum(ft, "amount_1", won_now), _sum(ft, "amount_0", won_before)),
         "weekly_lost": (_sum(ft, "amount_1", lost_now), _sum(ft, "amount_0", lost_before)),
         "weekly_commit": (_cents(ft, "end_cents", commit_end), _cents(ft, "start_cents", commit_start)),
-        "weekly_expected_won": ((expected[1], float("nan")), (expected[0], float("nan"))),
+        "weekly_forecast_p50": ((p50[1], float("nan")), (p50[0], float("nan"))),
         "weekly_stalled": (
-            (float(stalled_in["stalled_end"].sum()), float("nan")),
-            (float(stalled_in["stalled_start"].sum()), float("nan")),
+            (float(stalled["stalled_end"].sum()), float("nan")),
+            (float(stalled["stalled_start"].sum()), float("nan")),
         ),
     }
     rows = []
@@ -323,29 +335,39 @@ def history_fields(conn: db.Connection) -> frozenset[str]:
     return frozenset(str(r[0]) for r in db.query_rows(conn, sql))
 
 
-def review(conn: db.Connection, f: Filters, week_start: date | None = None, with_risk: bool = True) -> Review:
+def review(
+    conn: db.Connection,
+    f: Filters,
+    week_start: date | None = None,
+    with_risk: bool = True,
+    learned: forecast.Learned | None = None,
+    stay_lengths: pd.DataFrame | None = None,
+) -> Review:
     """The week's review (default: the last completed week before f.as_of). Segment filters apply; the
     filters' date range does not (the week replaces it). At risk is judged now, for the current quarter;
-    `with_risk=False` leaves it empty, for a caller that gets it from weekly_risk.at_risk_now (cached apart)."""
+    `with_risk=False` leaves it empty, for a caller that gets it from weekly_risk.at_risk_now (cached apart).
+
+    What depends on the dataset alone is computed here when not handed in; a page caches it per dataset:
+    `learned` = forecast.learn(conn, f.as_of) (the Forecast page's), `stay_lengths` = weekly_risk.stay_lengths.
+    """
     week = Week(monday(week_start)) if week_start else last_completed_week(f.as_of)
     stages = weekly_risk.stage_defaults(conn)
     table = flow(conn, f, week)
-    history = history_fields(conn)
-    stalled = weekly_risk.stalled_flags(conn, table, week.start)
-    probs = weekly_risk.stage_probabilities(conn, f, week.end)
-    expected = weekly_risk.expected_won(table, probs, stages[["stage", "default_probability"]])
+    learned = forecast.learn(conn, f.as_of) if learned is None else learned
+    stalled = weekly_risk.stalled_flags(conn, table, week.start, stay_lengths)
+    p50 = weekly_risk.forecast_p50(table, learned, stages)
     risk_period = weekly_risk.this_quarter(f)
     return Review(
         week=week,
         period=week.period,
         at_risk_period=risk_period,
-        history=history,
+        history=history_fields(conn),
         flow=table,
         waterfall=waterfall(table),
-        cards=cards(table, stalled, expected),
-        movers=movers(table, stages),
-        by_rep=by_rep(table, stages),
-        at_risk=weekly_risk.at_risk(conn, f, risk_period) if with_risk else pd.DataFrame(),
+        cards=cards(table, stalled, p50),
+        movers=movers(table),
+        by_rep=by_rep(table),
+        at_risk=weekly_risk.at_risk(conn, f) if with_risk else pd.DataFrame(),
     )
 
 

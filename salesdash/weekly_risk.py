@@ -1,83 +1,146 @@
-"""Deal health for the weekly review: stalled deals at the week's start and end, the expected value of
-the period's pipeline, and the commit / best-case deals at risk now.
+"""Deal health and the forecast for the weekly review: stalled deals at the week's start and end, the
+forecast P50 of the period at both moments, and the commit / best-case deals at risk now.
 
 Stalled means what salesdash.stalled means (one definition): here it is evaluated at a past moment,
 from the stage a deal was in then, that stage's norm as known then, and its last activity by then.
 tests/test_weekly_demo.py checks that at the as-of date this gives exactly stalled.open_deal_health's set.
+The forecast P50 is the Forecast page's simulation (salesdash.forecast, salesdash.simulation) run on the
+period's pipeline as it stood at each moment; tests/test_weekly_demo.py checks the two pages agree.
+
+What does not depend on the filters or the week is computed once per dataset and handed in: the stays'
+lengths (`stay_lengths`, from which the norm as of any day follows) and what the history teaches
+(`forecast.learn`, shared with the Forecast page).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, timedelta
+import math
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime, time, timedelta
 
+import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
-from salesdash import db, probability
+from salesdash import db, probability, simulation, stage_history
 from salesdash.filters import Filters, add_months, quarter_start
-from salesdash.stalled import INACTIVE_DAYS, open_deal_health
+from salesdash.forecast import Learned
+from salesdash.stalled import INACTIVE_DAYS
 
-METRICS = ("weekly_stalled", "weekly_expected_won", "at_risk")
+METRICS = ("weekly_stalled", "weekly_forecast_p50", "at_risk")
 
 AT_RISK_CATEGORIES = ("commit", "best_case")
 SLIPS_AT_RISK = 2  # "slipped twice": the expected close date moved later at least this often
 QUIET_MIN_BEFORE = 2  # went quiet: at least this many activities in the 4 weeks before the last 7 days, none since
 REASONS = ("stalled_in_stage", "no_activity", "slipped_twice", "went_quiet")
+NORM_QUANTILE = 0.75  # a stage's norm: the p75 of its completed stays (stage_norms.sql)
+
+# the two moments of a week in weekly.flow's columns: its start (suffix _0) and its end (_1)
+_MOMENTS = (("_0", "in_start", "start"), ("_1", "in_end", "end"))
 
 
-def stalled_flags(conn: db.Connection, flow: pd.DataFrame, week_start: date) -> pd.DataFrame:
+# --- stalled at a moment -------------------------------------------------------------------------------
+
+
+def stay_lengths(conn: db.Connection, since: datetime | None = None) -> pd.DataFrame:
+    """Completed stays in open stages by stage and length: stage, days, stays (every one; with `since`,
+    those that ended at or after it). Without `since` it depends on the dataset alone: cache it per dataset."""
+    return db.query(conn, stage_history.sql(conn, "weekly_stay_lengths"), {"since": since})
+
+
+def norms_at(conn: db.Connection, lengths: pd.DataFrame, moment: datetime) -> pd.Series:
+    """Each open stage's norm (p75 days) from the stays completed before `moment` — what stage_norms.sql
+    gives as of the day before it: every stay (`lengths`, from stay_lengths) less those that ended since."""
+    later = stay_lengths(conn, moment).rename(columns={"stays": "later"})
+    counted = lengths.merge(later, on=["stage", "days"], how="left")
+    counted["stays"] = counted["stays"] - counted["later"].fillna(0).astype("int64")
+    return quantile_cont(counted[counted["stays"] > 0], NORM_QUANTILE)
+
+
+def quantile_cont(lengths: pd.DataFrame, q: float) -> pd.Series:
+    """Per stage, DuckDB's quantile_cont of its stays' days, counted (stage, days, stays): the values at
+    positions floor and ceil of q·(n − 1) in sorted order, interpolated linearly between."""
+    out: dict[str, float] = {}
+    for stage, rows in lengths.sort_values("days").groupby("stage", sort=False):
+        days = rows["days"].to_numpy(dtype=float)
+        upto = np.cumsum(rows["stays"].to_numpy(dtype="int64"))
+        position = q * float(upto[-1] - 1)
+        low, high = math.floor(position), math.ceil(position)
+        at_low = days[np.searchsorted(upto, low, side="right")]
+        at_high = days[np.searchsorted(upto, high, side="right")]
+        out[str(stage)] = float(at_low + (position - low) * (at_high - at_low))
+    return pd.Series(out, dtype="float64", name="norm_p75_days")
+
+
+def stalled_flags(
+    conn: db.Connection, flow: pd.DataFrame, week_start: date, lengths: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Whether each deal of `flow` was stalled at the week's start and at its end.
 
-    `flow` is weekly.flow's frame (deal_id, stage_0, stage_1, in_start, in_end …). Columns: deal_id,
-    stalled_start, stalled_end (False for a deal not in the period's pipeline at that moment).
+    `flow` is weekly.flow's frame (deal_id, stage_0/1, age_0/1, inactive_0/1, in_start, in_end …);
+    `lengths` is stay_lengths(conn) (counted here when not given). Columns: deal_id, stalled_start,
+    stalled_end (False for a deal not in the period's pipeline at that moment), for the deals in it at either.
     """
-    chosen = flow.loc[flow["in_start"] | flow["in_end"], ["deal_id", "stage_0", "stage_1", "in_start", "in_end"]]
-    if chosen.empty:
-        return pd.DataFrame({"deal_id": pd.Series(dtype="str"), "stalled_start": False, "stalled_end": False})
-    next_start = week_start + timedelta(days=7)
-    params = {
-        "deal_ids": chosen["deal_id"].astype(str).tolist(),
-        "week_start": week_start,
-        "next_start": next_start,
-        "start_day": week_start - timedelta(days=1),
-        "end_day": next_start - timedelta(days=1),
-    }
-    inputs = chosen.merge(db.query(conn, db.sql_text("weekly_stalled"), params), on="deal_id", how="left")
-    out = pd.DataFrame({"deal_id": inputs["deal_id"]})
-    for moment, state in (("start", "stage_0"), ("end", "stage_1")):
-        # the age counts only when the last stage change entered the stage the deal was in (as open_deal_health)
-        same_stage = inputs[f"entered_stage_{moment}"] == inputs[state]
-        age = inputs[f"age_{moment}"].astype("Float64").where(same_stage)
-        slow = (age > inputs[f"norm_{moment}"].astype("Float64")).fillna(False)
-        idle = (inputs[f"idle_{moment}"].astype("Float64") > INACTIVE_DAYS).fillna(False)
-        in_pipeline = inputs["in_start" if moment == "start" else "in_end"]
-        out[f"stalled_{moment}"] = ((slow | idle) & in_pipeline).astype(bool)
+    lengths = stay_lengths(conn) if lengths is None else lengths
+    columns = ["deal_id", *(f"{name}{suffix}" for suffix, _, _ in _MOMENTS for name in ("stage", "age", "inactive"))]
+    chosen = flow.loc[flow["in_start"] | flow["in_end"], [*columns, "in_start", "in_end"]]
+    out = pd.DataFrame({"deal_id": chosen["deal_id"]})
+    for (suffix, inside, moment), starts in zip(_MOMENTS, (week_start, week_start + timedelta(days=7)), strict=True):
+        norm = _lookup(chosen[f"stage{suffix}"], norms_at(conn, lengths, datetime.combine(starts, time())))
+        slow = np.nan_to_num(chosen[f"age{suffix}"].to_numpy(dtype=float, na_value=np.nan), nan=-np.inf) > norm
+        idle = chosen[f"inactive{suffix}"].to_numpy(dtype=bool)
+        out[f"stalled_{moment}"] = (slow | idle) & chosen[inside].to_numpy(dtype=bool)
+    return out.reset_index(drop=True)
+
+
+def _lookup(keys: pd.Series, values: Mapping[str, float] | pd.Series) -> np.ndarray:
+    """values[key] per row (NaN for a key it lacks): one comparison per key, not per row (few stages)."""
+    out = np.full(len(keys), np.nan)
+    for key, value in dict(values).items():
+        out[(keys == key).to_numpy(dtype=bool, na_value=False)] = value
     return out
 
 
-def stage_probabilities(conn: db.Connection, f: Filters, learned_as_of: date) -> pd.DataFrame:
-    """Learned p per stage and segment as of a day, with each stage's default (the weighted pipeline's rule)."""
-    probs = probability.stage_win_probabilities(conn, replace(f, as_of=learned_as_of))
-    return probs[["stage", *probability.SEGMENT, "probability"]]
+# --- the forecast at a moment --------------------------------------------------------------------------
 
 
-def expected_won(flow: pd.DataFrame, probs: pd.DataFrame, defaults: pd.DataFrame) -> tuple[float, float]:
-    """Σ amount × p over the period's open pipeline at the week's start and at its end.
+def forecast_p50(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> tuple[float, float]:
+    """The Forecast page's simulation P50 of the period at the week's start and at its end.
 
-    p is the learned stage win probability of the deal's stage and segment at that moment (the weighted
-    pipeline's rule: the stage default when the segment has no learned value, 0 for an unknown stage),
-    learned once as of the week's end so the change shows what the pipeline did, not what was learned.
-    This stands in for the forecast's P50 until the Forecast page's simulation can be asked for a week.
+    At each moment: won so far in the period (won_0/1) + the median of the Monte Carlo over the period's
+    open pipeline then (simulation.simulate_runs, 5,000 runs, the same seed), each deal winning with the
+    chance the Forecast page gives it (simulation.win_chances: the learned probability of its stage and
+    segment then, times the factor of its age in that stage then). `learned` is forecast.learn's, once per
+    dataset as on the Forecast page, the same for both moments: the change shows what the pipeline did.
+    When the week ends on the as-of day, the end figure is the Forecast page's (tested).
     """
-    totals = []
-    for stage, amount, inside in (("stage_0", "amount_0", "in_start"), ("stage_1", "amount_1", "in_end")):
-        deals = flow.loc[flow[inside], [stage, *probability.SEGMENT, amount]].rename(columns={stage: "stage"})
-        merged = deals.merge(probs, on=["stage", *probability.SEGMENT], how="left").merge(
-            defaults, on="stage", how="left"
-        )
-        p = merged["probability"].fillna(merged["default_probability"]).fillna(0.0)
-        totals.append(float((merged[amount].fillna(0.0) * p).sum()))
-    return totals[0], totals[1]
+    defaults = stages[["stage", "default_probability"]]
+    pipelines = []
+    for suffix, inside, _ in _MOMENTS:
+        columns = {f"stage{suffix}": "stage", f"amount{suffix}": "amount", f"age{suffix}": "age_in_stage_days"}
+        # sorted by a key of the deal id, so the draws fall on the deals in the same order whatever order the
+        # query returned them in (a number sorts faster than the text)
+        deals = flow.loc[flow[inside], ["deal_key", *columns, *probability.SEGMENT]].rename(columns=columns)
+        deals = deals.sort_values("deal_key", kind="stable")
+        # the weighting rule runs on each distinct stage and segment (a few dozen), not on every deal
+        groups = deals.groupby(["stage", *probability.SEGMENT], sort=False, dropna=False)
+        kinds = groups.size().reset_index()[["stage", *probability.SEGMENT]].assign(amount=0.0)
+        kinds = probability.apply_probabilities(kinds.merge(defaults, on="stage", how="left"), learned.probabilities)
+        deals["p_learned"] = kinds["p_learned"].to_numpy()[groups.ngroup().to_numpy()]
+        chances = simulation.win_chances(deals, learned.age_factors)
+        won = float(flow.loc[flow[f"won{suffix}"], f"amount{suffix}"].fillna(0.0).sum())
+        pipelines.append((won, deals["amount"].to_numpy(dtype=float, na_value=np.nan), chances.to_numpy()))
+
+    def p50_of(pipeline: tuple[float, np.ndarray, np.ndarray]) -> float:
+        won, amounts, chances = pipeline
+        return simulation.summarize(won + simulation.simulate_runs(amounts, chances, simulation.RUNS, simulation.SEED))["p50"]
+
+    # the two moments' runs side by side (numpy draws them without the GIL); BLAS threads spinning over the
+    # small products would cost three times the CPU
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=2) as pool:
+        start, end = pool.map(p50_of, pipelines)
+    return start, end
 
 
 def stage_defaults(conn: db.Connection) -> pd.DataFrame:
@@ -85,33 +148,47 @@ def stage_defaults(conn: db.Connection) -> pd.DataFrame:
     return db.query(conn, "SELECT stage, default_probability, position, kind FROM stages")
 
 
-def at_risk(conn: db.Connection, f: Filters, period: tuple[date, date]) -> pd.DataFrame:
-    """Commit and best-case deals open now (f.as_of) and expected to close in `period`, with a reason to worry.
+# --- at risk now ---------------------------------------------------------------------------------------
+
+
+def risk_signals(conn: db.Connection, as_of: date) -> pd.DataFrame:
+    """Warning signs as of `as_of` of every deal the at-risk list for the quarter holding it may hold, whatever
+    the filters (open commit and best-case deals closing in that quarter): deal_id, slips (times the expected
+    close moved later), activities_last_7, activities_before (the 28 days before those 7). It depends on the
+    dataset and the day alone: cache it per dataset."""
+    start, end = quarter_of(as_of)
+    params = {"as_of": as_of, "categories": list(AT_RISK_CATEGORIES), "period_start": start, "period_end": end}
+    return db.query(conn, stage_history.sql(conn, "weekly_risk_signals"), params)
+
+
+def at_risk(conn: db.Connection, f: Filters, signals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Commit and best-case deals open now (f.as_of) and expected to close in the quarter holding it, with a
+    reason to worry.
 
     Reasons: stalled_in_stage / no_activity (salesdash.stalled, the one stalled definition), slipped_twice
     (the expected close moved later at least twice), went_quiet (at least two activities in the four weeks
     before the last seven days, none in those seven). Columns: as open_deal_health, plus slips,
     activities_last_7, activities_before, one bool column per reason, reasons (how many). Largest first.
+    `signals` is risk_signals(conn, f.as_of) (counted here when not given).
     """
-    health = open_deal_health(conn, f)
-    start, end = period
-    # compared as timestamps: .dt.date of a column with no date at all (an upload) stays datetime64
-    closing = pd.to_datetime(health["expected_close"])
-    in_period = closing.between(pd.Timestamp(start), pd.Timestamp(end))
-    chosen = health[health["forecast_category"].isin(AT_RISK_CATEGORIES) & in_period].reset_index(
-        drop=True
-    )
-    if chosen.empty:
-        return chosen.assign(
-            **{c: pd.Series(dtype="int64") for c in ("slips", "activities_last_7", "activities_before")},
-            **{r: pd.Series(dtype="bool") for r in REASONS},
-            reasons=pd.Series(dtype="int64"),
-        )
-    params = {"deal_ids": chosen["deal_id"].astype(str).tolist(), "as_of": f.as_of}
-    signals = db.query(conn, db.sql_text("weekly_risk_signals"), params)
+    health_sql = stage_history.sql(conn, "open_deal_health", f.as_of)
+    sql = f.apply(db.sql_text("weekly_at_risk").replace("/*open_deal_health*/", health_sql))
+    start, end = quarter_of(f.as_of)
+    params = f.params() | {
+        "as_of_end": stage_history.as_of_end(f.as_of),
+        "inactive_days": INACTIVE_DAYS,
+        "only_stalled": False,
+        "categories": list(AT_RISK_CATEGORIES),
+        "period_start": start,
+        "period_end": end,
+    }
+    chosen = db.query(conn, sql, params)
+    signals = risk_signals(conn, f.as_of) if signals is None else signals
     out = chosen.merge(signals, on="deal_id", how="left")
-    out["stalled_in_stage"] = out["slow_in_stage"]
-    out["no_activity"] = out["inactive"]
+    for column in ("slips", "activities_last_7", "activities_before"):
+        out[column] = out[column].fillna(0).astype("int64")
+    out["stalled_in_stage"] = out["slow_in_stage"].astype(bool)
+    out["no_activity"] = out["inactive"].astype(bool)
     out["slipped_twice"] = out["slips"] >= SLIPS_AT_RISK
     out["went_quiet"] = (out["activities_last_7"] == 0) & (out["activities_before"] >= QUIET_MIN_BEFORE)
     out["reasons"] = out[list(REASONS)].sum(axis=1).astype("int64")
@@ -119,12 +196,18 @@ def at_risk(conn: db.Connection, f: Filters, period: tuple[date, date]) -> pd.Da
     return out.sort_values(["amount", "deal_id"], ascending=[False, True]).reset_index(drop=True)
 
 
-def this_quarter(f: Filters) -> tuple[date, date]:
-    """The calendar quarter holding the as-of day: the period at risk is judged for."""
-    start = quarter_start(f.as_of)
+def quarter_of(day: date) -> tuple[date, date]:
+    """The calendar quarter holding `day`: first and last day."""
+    start = quarter_start(day)
     return start, add_months(start, 3) - timedelta(days=1)
 
 
-def at_risk_now(conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """at_risk for the quarter holding f.as_of (it does not depend on the week, so it caches apart)."""
-    return at_risk(conn, f, this_quarter(f))
+def this_quarter(f: Filters) -> tuple[date, date]:
+    """The calendar quarter holding the as-of day: the period at risk is judged for."""
+    return quarter_of(f.as_of)
+
+
+def at_risk_now(conn: db.Connection, f: Filters, signals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """at_risk for the quarter holding f.as_of (it does not depend on the week, so it caches apart);
+    `signals` = risk_signals(conn, f.as_of), cached per dataset."""
+    return at_risk(conn, f, signals)

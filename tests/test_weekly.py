@@ -5,9 +5,12 @@ The period is Q2 2025 (Apr 1 .. Jun 30). Every figure below is worked out by han
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import replace
 from datetime import date
 
+import pandas as pd
 import pytest
 from conftest import build_from_sql
 
@@ -31,6 +34,21 @@ def conn(tmp_path_factory):
 @pytest.fixture(scope="module")
 def review(conn):
     return weekly.review(conn, F)
+
+
+def exact_median(deals: list[tuple[float, float]]) -> float:
+    """The median of Σ amount x won over every outcome of independent deals (amount, chance)."""
+    outcomes: dict[float, float] = {}
+    for won in itertools.product((False, True), repeat=len(deals)):
+        value = sum(a for (a, _), w in zip(deals, won, strict=True) if w)
+        chance = math.prod(p if w else 1 - p for (_, p), w in zip(deals, won, strict=True))
+        outcomes[value] = outcomes.get(value, 0.0) + chance
+    below = 0.0
+    for value in sorted(outcomes):
+        below += outcomes[value]
+        if below >= 0.5:
+            return value
+    raise AssertionError("no median")
 
 
 def test_weeks():
@@ -114,11 +132,18 @@ def test_cards(review):
     # commit in the period: at the end W1 1000 + W5 700 + W7 350 (committed Jun 12) = 2050;
     # at the start W1 1000 + W5 700 + W9 1000 = 2700
     assert c.loc["weekly_commit", ["value", "previous"]].tolist() == [2050, 2700]
-    # expected won with each stage's default p (no segment has 30 closed deals):
-    # start: W1 .8x1000 + W3 .4x500 + W4 .6x400 + W5 .8x700 + W6 .6x900 + W9 .8x1000 + W10 .4x450 + W11 .2x100
-    #        + W17 .1x150 = 800 + 200 + 240 + 560 + 540 + 800 + 180 + 20 + 15 = 3355
-    # end:   W1 800 + W3 .6x600 + W4 .4x250 + W5 560 + W7 .8x350 + W8 .2x200 + W11 20 + W14 .1x80 + W17 15 = 2183
-    assert c.loc["weekly_expected_won", ["value", "previous"]].tolist() == pytest.approx([2183, 3355])
+    # forecast P50 = won so far in Q2 + the median of the simulated open pipeline. No segment has 30 closed deals
+    # and no age band 30 closed stays, so each deal wins with its stage's default p.
+    # end: won W2 300 + W9 1200 + W15 250 + W16 600 = 2350; open W1 1000 .8, W3 600 .6, W4 250 .4, W5 700 .8,
+    #      W7 350 .8, W8 200 .2, W11 100 .2, W14 80 .1, W17 150 .1
+    # start (Jun 8): won W15 250; open W1 1000 .8, W3 500 .4, W4 400 .6, W5 700 .8, W6 900 .6, W9 1000 .8,
+    #      W10 450 .4, W11 100 .2, W17 150 .1
+    # The exact medians (all 512 outcomes of each, enumerated below) are 2350 + 2250 and 250 + 3450; the 5,000
+    # runs find the same.
+    end = [(1000, 0.8), (600, 0.6), (250, 0.4), (700, 0.8), (350, 0.8), (200, 0.2), (100, 0.2), (80, 0.1), (150, 0.1)]
+    start = [(1000, 0.8), (500, 0.4), (400, 0.6), (700, 0.8), (900, 0.6), (1000, 0.8), (450, 0.4), (100, 0.2), (150, 0.1)]
+    assert (exact_median(end), exact_median(start)) == (2250, 3450)
+    assert c.loc["weekly_forecast_p50", ["value", "previous"]].tolist() == [2350 + 2250, 250 + 3450]
     # stalled (no activity for 14 days, counted to the day before each moment): at the start (Jun 8) W3,
     # never touched since Apr 1, and W6, first touched Jun 16; at the end (Jun 15) only W3 (W6 pushed out)
     assert c.loc["weekly_stalled", ["value", "previous", "change"]].tolist() == [1, 2, -1]
@@ -235,3 +260,46 @@ def test_what_changed_texts(review):
     risk = pack.risk_table(review.at_risk, "en", "USD").set_index("Deal")["Why"]
     assert risk["Acme – five"] == "Close date slipped 2×"
     assert risk["Acme – three"] == "No activity for 78 d"  # created Apr 1, never touched, as of Jun 18
+
+
+def test_forecast_p50_by_hand():
+    from salesdash.forecast import Learned
+    from salesdash.weekly_risk import forecast_p50
+
+    # Two open deals and one won deal; the stage defaults stand (no learned row), one age band halves Quote's chance
+    flow = pd.DataFrame(
+        {
+            "deal_key": [1, 2, 3],
+            "stage_0": ["Needs analysis", "Lead identification", "Won"],
+            "stage_1": ["Quote & negotiation", "Lead identification", "Won"],
+            "amount_0": [1000.0, 500.0, 100.0],
+            "amount_1": [1000.0, 500.0, 100.0],
+            "age_0": [3.0, 2.0, float("nan")],
+            "age_1": [12.0, 9.0, float("nan")],
+            "customer_type": ["Enterprise"] * 3,
+            "channel": ["Direct"] * 3,
+            "in_start": [True, False, False],
+            "in_end": [True, True, False],
+            "won_0": [False, False, False],
+            "won_1": [False, False, True],
+        }
+    )
+    stages = pd.DataFrame(
+        {
+            "stage": ["Lead identification", "Needs analysis", "Quote & negotiation"],
+            "default_probability": [0.2, 0.4, 0.9],
+        }
+    )
+    no_rows = pd.DataFrame(columns=["stage", "customer_type", "channel", "probability", "source"])
+    plain = Learned(date(2025, 6, 18), no_rows, pd.DataFrame(columns=["stage", "band", "min_days", "factor"]))
+    # start: 1000 at p .4 alone -> nothing in 60% of the runs: median 0; nothing won yet
+    # end: won 100; 1000 at .9 and 500 at .2 -> 0 (.08), 500 (.02), 1000 (.72), 1500 (.18): the 50% is reached
+    #      at 1000, so 100 + 1000 = 1100
+    assert forecast_p50(flow, plain, stages) == (0.0, 1100.0)
+    # Quote deals 10 days or more in the stage win half as often: 1000 at .45 by the end (12 days) ->
+    # 0 (.44), 500 (.11), 1000 (.36), 1500 (.09): the 50% is reached at 500, so 100 + 500 = 600
+    factors = pd.DataFrame(
+        {"stage": ["Quote & negotiation"] * 2, "band": [0, 1], "min_days": [0.0, 10.0], "factor": [1.0, 0.5]}
+    )
+    aged = Learned(date(2025, 6, 18), no_rows, factors)
+    assert forecast_p50(flow, aged, stages) == (0.0, 600.0)

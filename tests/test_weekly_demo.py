@@ -1,8 +1,8 @@
 """The weekly review on a demo company (20,000 deals, seed 11, as of Tue 2025-11-25).
 
 The waterfall must reconcile to the cent for any week and any filter; the week's end must be the next
-week's start; the stalled count and the expected won must agree with the shared definitions
-(salesdash.stalled, salesdash.probability) where both can be evaluated.
+week's start; the stalled count and the forecast P50 must agree with the shared definitions
+(salesdash.stalled, the Forecast page's simulation) where both can be evaluated.
 """
 
 from __future__ import annotations
@@ -12,10 +12,9 @@ from datetime import date
 
 import pytest
 
-from salesdash import db, weekly
+from salesdash import db, forecast, stage_history, weekly, weekly_risk
 from salesdash.demo import build_demo
 from salesdash.filters import Filters
-from salesdash.probability import weighted_pipeline
 from salesdash.stalled import open_deal_health
 from salesdash.weekly_risk import stalled_flags
 
@@ -67,6 +66,12 @@ def test_a_week_ends_where_the_next_begins(conn):
     end = first.loc[first["in_end"]].set_index("deal_id")["end_cents"].sort_index()
     start = second.loc[second["in_start"]].set_index("deal_id")["start_cents"].sort_index()
     assert end.equals(start)
+    # so do the stalled deals (judged on the Sunday between) and the forecast P50 (the same model weighs both)
+    before = weekly.review(conn, F, date(2025, 11, 10)).cards.set_index("metric")
+    after = weekly.review(conn, F, date(2025, 11, 17)).cards.set_index("metric")
+    for card in ("weekly_open_pipeline", "weekly_stalled", "weekly_forecast_p50"):
+        assert before.loc[card, "value"] == after.loc[card, "previous"], card
+    assert after.loc["weekly_stalled", "previous"] > 20
 
 
 def test_planted_activity_shows(conn):
@@ -97,18 +102,24 @@ def test_stalled_at_a_moment_is_the_shared_definition(conn):
     assert len(expected) > 20
 
 
-def test_expected_won_is_the_weighted_pipeline(conn):
+@pytest.mark.parametrize("segment", [{}, {"channels": ("Partner",)}], ids=["all", "partner"])
+def test_forecast_p50_is_the_forecast_pages(conn, segment):
+    # The week holding the as-of day, seen on its Sunday: its end is the pipeline as it stands now (the demo
+    # has no event after as_of), and the Forecast page as of that Sunday simulates the same quarter from the
+    # same deals, won so far and chances: the two pages show the same P50.
     week = weekly.Week(weekly.monday(AS_OF))
-    review = weekly.review(conn, F, week.start)
-    pipeline = weighted_pipeline(conn, replace(F, as_of=week.end))
+    f = replace(F, as_of=week.end, **segment)
+    review = weekly.review(conn, f, week.start)
     start, end = week.period
-    in_period = pipeline["expected_close"].between(start, end)
-    expected = pipeline.loc[in_period, "weighted_learned"].sum()
-    got = review.cards.set_index("metric").loc["weekly_expected_won", "value"]
-    assert got == pytest.approx(expected, rel=1e-9)
-    assert review.cards.set_index("metric").loc["weekly_open_pipeline", "value"] == pytest.approx(
-        pipeline.loc[in_period, "amount"].sum()
-    )
+    view = forecast.outlook(conn, forecast.for_period(f, start, end), start, end)
+    cards = review.cards.set_index("metric")
+    p50 = view.methods.set_index("method").loc["simulation_p50", "forecast"]
+    assert cards.loc["weekly_forecast_p50", "value"] == pytest.approx(p50, rel=1e-12)
+    assert cards.loc["weekly_open_pipeline", "value"] == pytest.approx(view.deals["amount"].sum())
+    flow = review.flow
+    assert flow.loc[flow["won_1"], "amount_1"].sum() == pytest.approx(view.won_to_date)
+    # a live figure at both moments, above what was already won
+    assert cards.loc["weekly_forecast_p50", "previous"] > 0 and view.won_to_date < p50
 
 
 def test_at_risk_deals_are_commit_or_best_case_closing_this_quarter(conn):
@@ -121,3 +132,14 @@ def test_at_risk_deals_are_commit_or_best_case_closing_this_quarter(conn):
     # the demo's stalled deals went quiet at least 15 days before as_of: they show as no activity
     assert risk["no_activity"].any() and risk["slipped_twice"].any()
     assert (risk["last_activity_on"].dropna() <= AS_OF).all()
+
+
+@pytest.mark.parametrize("day", [date(2025, 11, 23), date(2025, 10, 5), date(2025, 3, 30)])
+def test_norms_as_of_a_day_are_stage_norms(conn, day):
+    # every stay counted once, less those that ended after the day, gives the p75 stage_norms.sql computes
+    # from the stays completed by then (to the last bit: quantile_cont's own interpolation)
+    moment = stage_history.as_of_end(day)
+    live = db.query(conn, db.sql_text("stage_norms").replace("/*history*/", stage_history.prefix(conn)), {"as_of_end": moment})
+    norms = weekly_risk.norms_at(conn, weekly_risk.stay_lengths(conn), moment)
+    assert norms.sort_index().to_dict() == live.set_index("stage")["norm_p75_days"].sort_index().to_dict()
+    assert len(norms) == 5

@@ -86,7 +86,7 @@ def cards(table: pd.DataFrame, per_row: int) -> None:
             pipeline_card = c["metric"] in (
                 "weekly_open_pipeline",
                 "weekly_commit",
-                "weekly_expected_won",
+                "weekly_forecast_p50",
                 "weekly_stalled",
             )
             against = t("weekly.vs_start" if pipeline_card else "weekly.vs_prev_week")
