@@ -18,6 +18,7 @@ import streamlit as st
 from salesdash import datasets, fmt, pack, weekly
 from salesdash.filters import DIMENSIONS, Filters
 from salesdash.ui.core import currency, data, lang, t, tl
+from salesdash.ui.widgets import delta_style
 
 _WEEK = "_weekly_week"  # the chosen week's Monday (survives runs where the picker is not drawn)
 _SLIDE = "_weekly_slide"
@@ -95,7 +96,7 @@ def cards(table: pd.DataFrame, per_row: int) -> None:
                     t(f"metric.{c['metric']}"),
                     fmt.value(c["unit"], c["value"], language, cur),
                     delta=_delta(c, language, cur),
-                    delta_color="normal" if c["rise_is_good"] else "inverse",
+                    **delta_style(c["change"], rise_is_good=bool(c["rise_is_good"])),
                     help=t(f"metric_help.{c['metric']}"),
                 )
                 counts = ""
