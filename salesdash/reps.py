@@ -171,31 +171,13 @@ def stage_strengths(conn: db.Connection, f: Filters) -> pd.DataFrame:
     their whole team) but keeps every other filter.
     """
     whole_teams = replace(f, reps=())
-    out = db.query(conn, whole_teams.apply(db.sql_text("rep_stage_reached")), whole_teams.params())
-    out = out.sort_values(["rep_id", "position"]).reset_index(drop=True)
-    grouped = out.groupby("rep_id", dropna=False, sort=False)
-    out["next_stage"] = grouped["stage"].shift(-1)
-    out["advanced"] = grouped["reached"].shift(-1)
-    out = out[out["next_stage"].notna()].copy()
-    out["advanced"] = out["advanced"].astype("int64")
-    sums = ["reached", "advanced"]
-    team = out.groupby(["team", "stage"], dropna=False, as_index=False)[sums].sum()
-    everyone = out.groupby("stage", as_index=False)[sums].sum()
-    with_team = out["team"].notna() & (out["team_reps"] >= MIN_TEAM_REPS)
-    peer_team = out[["team", "stage"]].merge(team, on=["team", "stage"], how="left")
-    peer_all = out[["stage"]].merge(everyone, on="stage", how="left")
-    for col in sums:
-        out[f"peer_{col}"] = np.where(with_team, peer_team[col].to_numpy(), peer_all[col].to_numpy())
-    out["peers"] = np.where(with_team, "team", "all")
-    out["rate"] = out["advanced"] / out["reached"].where(out["reached"] > 0)
-    out["peer_rate"] = out["peer_advanced"] / out["peer_reached"].where(out["peer_reached"] > 0)
+    params = whole_teams.params() | {"only_reps": list(f.reps), "min_team_reps": MIN_TEAM_REPS}
+    out = db.query(conn, whole_teams.apply(db.sql_text("rep_stage_reached")), params)
     out["deviation"] = out["rate"] - out["peer_rate"]
     out["enough"] = out["reached"] >= MIN_STAGE_DEALS
-    if f.reps:
-        out = out[out["rep_id"].isin(f.reps)]
     columns = ["rep_id", "rep_name", "team", "stage", "next_stage", "position", "reached", "advanced", "rate",
                "peers", "peer_reached", "peer_advanced", "peer_rate", "deviation", "enough"]  # fmt: skip
-    return out[columns].sort_values(["rep_id", "position"]).reset_index(drop=True)
+    return out[columns]
 
 
 def mostly_thin(heat: pd.DataFrame) -> bool:
