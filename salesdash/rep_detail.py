@@ -14,7 +14,7 @@ import pandas as pd
 
 from salesdash import db, fmt, i18n
 from salesdash.filters import Filters
-from salesdash.funnel import reached_by_stage
+from salesdash.funnel import reached_with_part
 from salesdash.overview import chart_start
 from salesdash.reps import MIN_TEAM_REPS, rows, wilson
 from salesdash.stalled import stalled_deals
@@ -57,8 +57,11 @@ def rep_funnel(conn: db.Connection, f: Filters, rep_id: str) -> pd.DataFrame:
     peer_reached, peer_pct_of_first, peer_pct_of_previous, gap (pct_of_previous − the peers'), peers.
     """
     group = peers(conn, f, rep_id)
-    mine = reached_by_stage(conn, replace(comparison_filters(f), reps=(rep_id,)))
-    theirs = reached_by_stage(conn, group.filters)
+    # one scan of the peers' cohort gives both funnels: the rep's deals are part of it (a rep's deals carry
+    # their team), except when the filters name other teams than the rep's, which leaves the rep none
+    theirs, mine = reached_with_part(conn, group.filters, "d.rep_id = $rep_id", {"rep_id": rep_id})
+    if group.kind == "team" and f.teams and group.team not in f.teams:
+        mine = mine.assign(reached=0, reached_value=0.0, still_open=0, pct_of_previous=math.nan, pct_of_first=math.nan)
     keep = ["stage", "reached", "pct_of_first", "pct_of_previous"]
     out = mine[["position", "kind", *keep]].merge(
         theirs[keep].rename(columns={c: f"peer_{c}" for c in keep[1:]}), on="stage", how="left"
