@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from salesdash import db
+from salesdash import db, stage_history
 from salesdash.filters import Filters
 from salesdash.probability import learned_probabilities, sql_params
 
@@ -90,7 +90,7 @@ def performance(conn: db.Connection, f: Filters, learned: pd.DataFrame | None = 
     """
     if learned is None or (len(learned) and bool((learned["as_of"] != f.as_of).any())):
         learned = learned_probabilities(conn, f.as_of)
-    out = db.query(conn, f.apply(db.sql_text("reps_board")), f.params() | sql_params(learned))
+    out = db.query(conn, f.apply(stage_history.sql(conn, "reps_board")), f.params() | sql_params(learned))
     out["rep_name"] = out["rep_name"].where(out["rep_name"].notna(), out["rep_id"])
     for col in ("won_count", "lost_count", "open_count", "activities", "reps"):
         out[col] = out[col].fillna(0).astype("int64")

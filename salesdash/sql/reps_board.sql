@@ -8,9 +8,11 @@
 -- probabilities bound as parallel lists (probability.sql_params, the rule of probability.apply_probabilities):
 -- the row of the deal's stage and segment, else the stage's default, else 0. Only the few dozen probability
 -- rows travel, not the open deals.
+-- Deals are read from deal_stage_summary (salesdash.stage_history): one row per deal with deal_facts'
+-- columns, stored sorted by status and creation, so the open deals are read without the closed ones.
 WITH facts AS NOT MATERIALIZED (  -- each use below reads only its own rows
     SELECT d.rep_id, d.status, d.amount, d.created_on, d.closed_on, d.expected_close
-    FROM deal_facts d
+    FROM /*history*/deal_stage_summary d
     WHERE TRUE /*segment*/
 ),
 closed AS (
@@ -62,7 +64,7 @@ learned AS (
 ),
 weighted AS (
     SELECT d.rep_id, sum(coalesce(d.amount, 0) * coalesce(p.probability, s.default_probability, 0)) AS weighted_pipeline
-    FROM deal_facts d
+    FROM /*history*/deal_stage_summary d
     LEFT JOIN stages s ON s.stage = d.stage
     -- a blank customer type or channel is a segment of its own, as in the pandas rule
     LEFT JOIN learned p ON p.stage = d.stage AND p.customer_type IS NOT DISTINCT FROM d.customer_type
