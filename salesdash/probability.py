@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from salesdash import db
+from salesdash import db, stage_history
 from salesdash.filters import Filters
 
 METRICS = ("stage_win_probability", "weighted_pipeline")
@@ -39,7 +39,7 @@ def learned_probabilities(conn: db.Connection, as_of: date) -> pd.DataFrame:
 def stage_win_probabilities_on(conn: db.Connection, days: Sequence[date]) -> pd.DataFrame:
     """stage_win_probabilities as of each of several days, in one pass (the forecast backtest asks for one
     per past period). Columns: as_of and those of stage_win_probabilities."""
-    out = db.query(conn, db.sql_text("stage_win_rates"), {"as_of_days": list(days)})
+    out = db.query(conn, stage_history.sql(conn, "stage_win_rates"), {"as_of_days": list(days)})
     out["as_of"] = pd.to_datetime(out["as_of"]).dt.date
     out["empirical"] = out["won"] / out["closed"].where(out["closed"] > 0)
     learned = out["closed"] >= MIN_CLOSED

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from salesdash import db, fmt, i18n
+from salesdash import db, fmt, i18n, stage_history
 from salesdash.filters import Filters
 from salesdash.funnel import reached_with_part
 from salesdash.overview import chart_start
@@ -80,7 +80,7 @@ def rep_trend(conn: db.Connection, f: Filters, rep_id: str) -> pd.DataFrame:
     """
     group = peers(conn, f, rep_id)
     params = group.filters.params() | {"rep_id": rep_id, "chart_from": chart_start(f)}
-    out = db.query(conn, group.filters.apply(db.sql_text("rep_monthly")), params)
+    out = db.query(conn, group.filters.apply(stage_history.sql(conn, "rep_monthly")), params)
     out["month"] = pd.to_datetime(out["month"]).dt.date
     closed = (out["won_count"] + out["lost_count"]).astype(float)
     out["win_rate"] = out["won_count"] / closed.where(closed > 0)
