@@ -110,6 +110,10 @@ def _with_learned(fn: Callable[[db.Connection, Filters, Any], Any]) -> DataWork:
     return work
 
 
+def _parts_present(conn: db.Connection, f: Filters) -> Any:
+    return datasets.has_rows(conn)
+
+
 def _learned_once(conn: db.Connection, f: Filters) -> Any:
     """The per-dataset part of the Reps page, uncached: what its first visit to a dataset pays once."""
     return probability.learned_probabilities(conn, f.as_of)
@@ -132,9 +136,10 @@ def forecast_view(conn: db.Connection, f: Filters) -> Any:
     return forecast.outlook(conn, pf, start, end, learned), timeseries.series_forecast(conn, pf, "month", start, end, horizon)
 
 
-# Each page registers here: the data functions its view calls with the default filters. (Funnel and
-# Bottlenecks leave out what does not depend on the filters — parts present, stage list, default
-# targets — which is cached per dataset and computed once, not per view.)
+# Each page registers here: the data functions its view calls with the default filters. What does not
+# depend on the filters — parts present, stage list, default targets, learned win probabilities — is
+# cached per dataset and computed once, not per view: Funnel and Bottlenecks leave it out, Reps times
+# it apart (per_dataset).
 PAGES: dict[str, PageBench] = {
     "overview": PageBench(
         file="pages/overview.py",
@@ -166,7 +171,6 @@ PAGES: dict[str, PageBench] = {
         file="pages/reps.py",
         work=(
             _with_learned(reps.performance),
-            lambda conn, f: datasets.has_rows(conn),
             reps.stage_strengths,
             reps.activity_mix,
             _for_rep(rep_detail.rep_funnel),
@@ -174,7 +178,7 @@ PAGES: dict[str, PageBench] = {
             _for_rep(rep_detail.rep_stalled),
             _for_rep(rep_detail.rep_satisfaction),
         ),
-        per_dataset=(_learned_once,),
+        per_dataset=(_learned_once, _parts_present),
     ),
     "weekly": PageBench(
         file="pages/weekly.py",
