@@ -3,7 +3,7 @@ activity against outcome, and one rep's page for a one-to-one."""
 
 import streamlit as st
 
-from salesdash import datasets, fmt, rep_detail, reps
+from salesdash import datasets, fmt, probability, rep_detail, reps
 from salesdash.charts import reps as rep_charts
 from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui import reps as rep_ui
@@ -21,7 +21,8 @@ st.caption(
     )
 )
 
-board = data(reps.performance, f)
+learned = data(probability.learned_probabilities, f.as_of)  # once per dataset: all its closed history
+board = data(reps.performance, f, learned)
 rep_rows = reps.rows(board, "rep")
 if rep_rows.empty:
     st.warning(t("core.no_match"), icon=":material/filter_alt_off:")
@@ -186,7 +187,7 @@ if opened == "detail":
         rep_ui.rep_cards(me, show_quota, show_activities)
 
         satisfaction = data(rep_detail.rep_satisfaction, f, rep_id)
-        everyone = data(reps.performance, rep_detail.comparison_filters(f))
+        everyone = data(reps.performance, rep_detail.comparison_filters(f), learned)
         found = rep_detail.findings(everyone, data(reps.stage_strengths, f), satisfaction, rep_id)
         st.subheader(t("reps.detail.findings_title"))
         lines = rep_detail.finding_texts(found, lang(), currency())

@@ -54,9 +54,11 @@ def all_stages(conn: db.Connection) -> pd.DataFrame:
     return db.query(conn, "SELECT stage, position, kind FROM stages ORDER BY position")
 
 
-def _cohort(conn: db.Connection, f: Filters, group_sql: str, cohort_from: date) -> pd.DataFrame:
+def _cohort(
+    conn: db.Connection, f: Filters, group_sql: str, cohort_from: date, params: Mapping[str, object] | None = None
+) -> pd.DataFrame:
     sql = f.apply(stage_history.sql(conn, "funnel_cohort")).replace("/*group*/", group_sql)
-    return db.query(conn, sql, f.params() | {"cohort_from": cohort_from})
+    return db.query(conn, sql, f.params() | {"cohort_from": cohort_from} | dict(params or {}))
 
 
 def _reached(groups: pd.DataFrame, stages: pd.DataFrame, keys: list[object] | None = None) -> pd.DataFrame:
@@ -124,6 +126,22 @@ def reached_by_stage(conn: db.Connection, f: Filters) -> pd.DataFrame:
     """
     out = _reached(_cohort(conn, f, "NULL", f.date_from), funnel_stages(conn), keys=[None])
     return out.drop(columns=["grp", "next_stage", "converted", "converted_value", "cohort", "cohort_open"])
+
+
+def reached_with_part(
+    conn: db.Connection, f: Filters, part_sql: str, params: Mapping[str, object]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """reached_by_stage of the period's cohort, and of the part of it where `part_sql` holds, from one scan.
+
+    `part_sql` is a fixed boolean expression over deal_stage_summary `d` (never user text) whose values
+    travel in `params`, e.g. "d.rep_id = $rep_id": a rep's funnel beside their team's.
+    """
+    groups = _cohort(conn, f, part_sql, f.date_from, params)
+    stages = funnel_stages(conn)
+    drop = ["grp", "next_stage", "converted", "converted_value", "cohort", "cohort_open"]
+    whole = _reached(groups.assign(grp=None), stages, keys=[None]).drop(columns=drop)
+    part = _reached(groups[groups["grp"].eq(True).fillna(False)].assign(grp=None), stages, keys=[None])
+    return whole, part.drop(columns=drop)
 
 
 def _conversion(reached: pd.DataFrame, targets: Mapping[str, float | None] | None) -> pd.DataFrame:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from salesdash import db, fmt, i18n
+from salesdash import db, fmt, i18n, stage_history
 from salesdash.filters import Filters
-from salesdash.funnel import reached_by_stage
+from salesdash.funnel import reached_with_part
 from salesdash.overview import chart_start
 from salesdash.reps import MIN_TEAM_REPS, rows, wilson
 from salesdash.stalled import stalled_deals
@@ -57,8 +57,11 @@ def rep_funnel(conn: db.Connection, f: Filters, rep_id: str) -> pd.DataFrame:
     peer_reached, peer_pct_of_first, peer_pct_of_previous, gap (pct_of_previous − the peers'), peers.
     """
     group = peers(conn, f, rep_id)
-    mine = reached_by_stage(conn, replace(comparison_filters(f), reps=(rep_id,)))
-    theirs = reached_by_stage(conn, group.filters)
+    # one scan of the peers' cohort gives both funnels: the rep's deals are part of it (a rep's deals carry
+    # their team), except when the filters name other teams than the rep's, which leaves the rep none
+    theirs, mine = reached_with_part(conn, group.filters, "d.rep_id = $rep_id", {"rep_id": rep_id})
+    if group.kind == "team" and f.teams and group.team not in f.teams:
+        mine = mine.assign(reached=0, reached_value=0.0, still_open=0, pct_of_previous=math.nan, pct_of_first=math.nan)
     keep = ["stage", "reached", "pct_of_first", "pct_of_previous"]
     out = mine[["position", "kind", *keep]].merge(
         theirs[keep].rename(columns={c: f"peer_{c}" for c in keep[1:]}), on="stage", how="left"
@@ -77,7 +80,7 @@ def rep_trend(conn: db.Connection, f: Filters, rep_id: str) -> pd.DataFrame:
     """
     group = peers(conn, f, rep_id)
     params = group.filters.params() | {"rep_id": rep_id, "chart_from": chart_start(f)}
-    out = db.query(conn, group.filters.apply(db.sql_text("rep_monthly")), params)
+    out = db.query(conn, group.filters.apply(stage_history.sql(conn, "rep_monthly")), params)
     out["month"] = pd.to_datetime(out["month"]).dt.date
     closed = (out["won_count"] + out["lost_count"]).astype(float)
     out["win_rate"] = out["won_count"] / closed.where(closed > 0)

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from salesdash import db
+from salesdash import db, stage_history
 from salesdash.filters import Filters
-from salesdash.probability import weighted_pipeline
+from salesdash.probability import learned_probabilities, sql_params
 
 METRICS = (
     "rep_win_rate",
@@ -73,8 +73,11 @@ def wilson(successes: pd.Series, trials: pd.Series) -> tuple[pd.Series, pd.Serie
     return low, high
 
 
-def performance(conn: db.Connection, f: Filters) -> pd.DataFrame:
+def performance(conn: db.Connection, f: Filters, learned: pd.DataFrame | None = None) -> pd.DataFrame:
     """The leaderboard and its roll-ups: one row per rep and per team, manager, region, and a total.
+
+    `learned`: probability.learned_probabilities(conn, f.as_of), which a page computes once per dataset;
+    learned here when not given (or given for another day).
 
     Columns: level (rep/team/manager/region/total), key (rep_id, or the group's value; NULL when
     unknown), rep_id, rep_name, team, manager, region, reps, won_count, won_value, lost_count,
@@ -85,9 +88,10 @@ def performance(conn: db.Connection, f: Filters) -> pd.DataFrame:
     elapsed_share, pacing, remaining_quota, coverage, activities, activities_per_won,
     small_sample (closed_count < 30), rank (reps only: 1 = highest win-rate lower bound).
     """
-    out = db.query(conn, f.apply(db.sql_text("reps_board")), f.params())
+    if learned is None or (len(learned) and bool((learned["as_of"] != f.as_of).any())):
+        learned = learned_probabilities(conn, f.as_of)
+    out = db.query(conn, f.apply(stage_history.sql(conn, "reps_board")), f.params() | sql_params(learned))
     out["rep_name"] = out["rep_name"].where(out["rep_name"].notna(), out["rep_id"])
-    out = _add_weighted(out, conn, f)
     for col in ("won_count", "lost_count", "open_count", "activities", "reps"):
         out[col] = out[col].fillna(0).astype("int64")
     out["closed_count"] = out["won_count"] + out["lost_count"]
@@ -114,29 +118,6 @@ def performance(conn: db.Connection, f: Filters) -> pd.DataFrame:
     out["rank"] = pd.Series(range(1, len(order) + 1), index=order.index).reindex(out.index).astype("Int64")
     out = out.sort_values(["level_order", "rank", "key"], na_position="last").drop(columns="level_order")
     return out.reset_index(drop=True)
-
-
-def _add_weighted(out: pd.DataFrame, conn: db.Connection, f: Filters) -> pd.DataFrame:
-    """Sum the learned weighted pipeline per rep, then per group through each rep's team/manager/region."""
-    deals = weighted_pipeline(conn, f)
-    per_rep = deals.groupby("rep_id", dropna=False)["weighted_learned"].sum()
-    reps = out[out["level"] == "rep"].set_index("rep_id")
-    rep_weight = per_rep.reindex(reps.index).fillna(0.0)
-    out["weighted_pipeline"] = 0.0
-    out.loc[out["level"] == "rep", "weighted_pipeline"] = rep_weight.to_numpy()
-    for level in ("team", "manager", "region"):
-        sums = rep_weight.groupby(reps[level].to_numpy(), dropna=False).sum()
-        mask = out["level"] == level
-        out.loc[mask, "weighted_pipeline"] = [_lookup(sums, k) for k in out.loc[mask, "key"]]
-    out.loc[out["level"] == "total", "weighted_pipeline"] = float(rep_weight.sum())
-    return out
-
-
-def _lookup(sums: pd.Series, key: object) -> float:
-    if key is None or key is pd.NA or (isinstance(key, float) and math.isnan(key)):
-        nan_keys = [k for k in sums.index if k is None or (isinstance(k, float) and math.isnan(k))]
-        return float(sums[nan_keys].sum()) if nan_keys else 0.0
-    return float(sums.get(key, 0.0))
 
 
 def rows(board: pd.DataFrame, level: str) -> pd.DataFrame:
@@ -190,31 +171,13 @@ def stage_strengths(conn: db.Connection, f: Filters) -> pd.DataFrame:
     their whole team) but keeps every other filter.
     """
     whole_teams = replace(f, reps=())
-    out = db.query(conn, whole_teams.apply(db.sql_text("rep_stage_reached")), whole_teams.params())
-    out = out.sort_values(["rep_id", "position"]).reset_index(drop=True)
-    grouped = out.groupby("rep_id", dropna=False, sort=False)
-    out["next_stage"] = grouped["stage"].shift(-1)
-    out["advanced"] = grouped["reached"].shift(-1)
-    out = out[out["next_stage"].notna()].copy()
-    out["advanced"] = out["advanced"].astype("int64")
-    sums = ["reached", "advanced"]
-    team = out.groupby(["team", "stage"], dropna=False, as_index=False)[sums].sum()
-    everyone = out.groupby("stage", as_index=False)[sums].sum()
-    with_team = out["team"].notna() & (out["team_reps"] >= MIN_TEAM_REPS)
-    peer_team = out[["team", "stage"]].merge(team, on=["team", "stage"], how="left")
-    peer_all = out[["stage"]].merge(everyone, on="stage", how="left")
-    for col in sums:
-        out[f"peer_{col}"] = np.where(with_team, peer_team[col].to_numpy(), peer_all[col].to_numpy())
-    out["peers"] = np.where(with_team, "team", "all")
-    out["rate"] = out["advanced"] / out["reached"].where(out["reached"] > 0)
-    out["peer_rate"] = out["peer_advanced"] / out["peer_reached"].where(out["peer_reached"] > 0)
+    params = whole_teams.params() | {"only_reps": list(f.reps), "min_team_reps": MIN_TEAM_REPS}
+    out = db.query(conn, whole_teams.apply(db.sql_text("rep_stage_reached")), params)
     out["deviation"] = out["rate"] - out["peer_rate"]
     out["enough"] = out["reached"] >= MIN_STAGE_DEALS
-    if f.reps:
-        out = out[out["rep_id"].isin(f.reps)]
     columns = ["rep_id", "rep_name", "team", "stage", "next_stage", "position", "reached", "advanced", "rate",
                "peers", "peer_reached", "peer_advanced", "peer_rate", "deviation", "enough"]  # fmt: skip
-    return out[columns].sort_values(["rep_id", "position"]).reset_index(drop=True)
+    return out[columns]
 
 
 def mostly_thin(heat: pd.DataFrame) -> bool:

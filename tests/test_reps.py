@@ -243,6 +243,26 @@ def test_rep_detail_funnel_trend_stalled_satisfaction(conn):
     assert sat["rep_responses"].iloc[0] == 3 and sat["small_sample"].all()
 
 
+@pytest.mark.parametrize(
+    "f",
+    [APRIL, Q1, replace(Q1, channels=("Partner",)), replace(Q1, teams=("T1",)), replace(Q1, teams=("T2",)),
+     replace(Q1, reps=("A2",))],
+    ids=["april", "q1", "partner", "team-t1", "team-t2", "rep-filter"],
+)  # fmt: skip
+@pytest.mark.parametrize("rep_id", ["A1", "A2", "B1"])
+def test_rep_funnel_equals_the_two_funnels_it_compares(conn, f, rep_id):
+    # rep_funnel reads the peers' cohort once and splits off the rep's deals; it must give what two
+    # separate funnels give: the rep's (all filters but the rep filter, plus the rep) and the peers'.
+    # With teams=T2, A1 and A2 (team T1) have no deals of their own in view: their funnel is empty.
+    out = rep_detail.rep_funnel(conn, f, rep_id).set_index("stage")
+    base = rep_detail.comparison_filters(f)
+    mine = reached_by_stage(conn, replace(base, reps=(rep_id,))).set_index("stage")
+    theirs = reached_by_stage(conn, rep_detail.peers(conn, f, rep_id).filters).set_index("stage")
+    for col in ("reached", "pct_of_first", "pct_of_previous"):
+        pd.testing.assert_series_equal(out[col], mine[col], check_names=False)
+        pd.testing.assert_series_equal(out[f"peer_{col}"], theirs[col], check_names=False)
+
+
 def test_findings_use_the_interval_not_the_raw_rate(conn, board):
     heat = reps.stage_strengths(conn, APRIL)
 

@@ -4,9 +4,15 @@
 -- overlapping share of its days, and only the rep dimensions (team, rep, region) narrow quotas.
 -- "Closing in the period" = open at $effective_to with an expected close inside $date_from..$date_to.
 -- Roll-ups group reps by the team, manager and region of the reps table (NULL when unknown).
-WITH facts AS (
+-- Weighted pipeline (docs/metrics.md): the deals open at $as_of, Σ amount × p per rep, p from the learned
+-- probabilities bound as parallel lists (probability.sql_params, the rule of probability.apply_probabilities):
+-- the row of the deal's stage and segment, else the stage's default, else 0. Only the few dozen probability
+-- rows travel, not the open deals.
+-- Deals are read from deal_stage_summary (salesdash.stage_history): one row per deal with deal_facts'
+-- columns, stored sorted by status and creation, so the open deals are read without the closed ones.
+WITH facts AS NOT MATERIALIZED (  -- each use below reads only its own rows
     SELECT d.rep_id, d.status, d.amount, d.created_on, d.closed_on, d.expected_close
-    FROM deal_facts d
+    FROM /*history*/deal_stage_summary d
     WHERE TRUE /*segment*/
 ),
 closed AS (
@@ -50,6 +56,22 @@ measures AS (
     UNION ALL
     SELECT rep_id, 'activity', NULL, NULL, NULL, FALSE, NULL, activities FROM acts
 ),
+learned AS (
+    SELECT unnest($learned_stage::VARCHAR[]) AS stage,
+           unnest($learned_customer_type::VARCHAR[]) AS customer_type,
+           unnest($learned_channel::VARCHAR[]) AS channel,
+           unnest($learned_probability::DOUBLE[]) AS probability
+),
+weighted AS (
+    SELECT d.rep_id, sum(coalesce(d.amount, 0) * coalesce(p.probability, s.default_probability, 0)) AS weighted_pipeline
+    FROM /*history*/deal_stage_summary d
+    LEFT JOIN stages s ON s.stage = d.stage
+    -- a blank customer type or channel is a segment of its own, as in the pandas rule
+    LEFT JOIN learned p ON p.stage = d.stage AND p.customer_type IS NOT DISTINCT FROM d.customer_type
+                       AND p.channel IS NOT DISTINCT FROM d.channel
+    WHERE d.status = 'open' AND coalesce(d.created_on, $as_of) <= $as_of /*segment*/
+    GROUP BY d.rep_id
+),
 per_rep AS (
     -- one pass over the period's deals; the roll-ups below then add up 40-odd rep rows, not deals
     SELECT
@@ -68,8 +90,12 @@ per_rep AS (
     GROUP BY m.rep_id
 ),
 rep_rows AS (
-    SELECT p.*, r.name AS rep_name, r.team, r.manager, r.region
-    FROM per_rep p LEFT JOIN reps r ON r.rep_id = p.rep_id
+    -- a rep on the board gets the weight of their deals open now; a rep with nothing else in the period
+    -- stays off the board, their weight with them
+    SELECT p.*, coalesce(w.weighted_pipeline, 0) AS weighted_pipeline, r.name AS rep_name, r.team, r.manager, r.region
+    FROM per_rep p
+    LEFT JOIN reps r ON r.rep_id = p.rep_id
+    LEFT JOIN weighted w ON w.rep_id IS NOT DISTINCT FROM p.rep_id
 ),
 group_sums AS (
     SELECT
@@ -82,7 +108,8 @@ group_sums AS (
         sum(won_count) AS won_count, sum(won_value) AS won_value,
         sum(lost_count) AS lost_count, sum(lost_value) AS lost_value,
         sum(open_count) AS open_count, sum(open_value) AS open_value, sum(closing_value) AS closing_value,
-        sum(quota) AS quota, sum(activities) AS activities
+        sum(quota) AS quota, sum(activities) AS activities,
+        sum(weighted_pipeline) AS weighted_pipeline
     FROM rep_rows
     GROUP BY GROUPING SETS ((team), (manager), (region), ())
 ),
@@ -101,12 +128,12 @@ group_cycles AS (
 final AS (
     SELECT 'rep' AS level, rep_id AS key, rep_id, rep_name, team, manager, region, 1 AS reps,
            won_count, won_value, lost_count, lost_value, median_cycle_days, open_count, open_value,
-           closing_value, quota, activities
+           closing_value, quota, activities, weighted_pipeline
     FROM rep_rows
     UNION ALL
     SELECT g.level, g.key, NULL, NULL, g.team, g.manager, g.region, g.reps,
            g.won_count, g.won_value, g.lost_count, g.lost_value, c.median_cycle_days, g.open_count, g.open_value,
-           g.closing_value, g.quota, g.activities
+           g.closing_value, g.quota, g.activities, g.weighted_pipeline
     FROM group_sums g
     LEFT JOIN group_cycles c ON c.level = g.level AND c.key IS NOT DISTINCT FROM g.key
 )

@@ -14,6 +14,14 @@ WITH counted AS (
     WHERE d.status = 'lost' AND d.closed_on BETWEEN $date_from AND $effective_to
       AND d.stage_position IS NOT NULL /*segment*/
 ),
+fine AS (
+    -- the finest grain first (a few thousand rows at a million deals), which the four groupings then add up
+    SELECT customer_type, channel, team, product, position,
+           sum(reached) AS reached, sum(amount * reached) AS reached_value, sum(still_open) AS still_open,
+           sum(lost) AS lost, sum(amount * lost) AS lost_value
+    FROM counted
+    GROUP BY ALL
+),
 grouped AS (
     SELECT
         CASE
@@ -25,11 +33,11 @@ grouped AS (
         coalesce(customer_type, channel, team, product) AS segment,
         position,
         sum(reached)::BIGINT AS deals,
-        coalesce(sum(amount * reached), 0)::DOUBLE AS value,
+        coalesce(sum(reached_value), 0)::DOUBLE AS value,
         sum(still_open)::BIGINT AS open_deals,
         sum(lost)::BIGINT AS lost_deals,
-        coalesce(sum(amount * lost), 0)::DOUBLE AS lost_value
-    FROM counted
+        coalesce(sum(lost_value), 0)::DOUBLE AS lost_value
+    FROM fine
     GROUP BY GROUPING SETS (
         (customer_type, position), (channel, position), (team, position), (product, position)
     )

@@ -6,18 +6,17 @@ WITH moves AS (
     FROM /*history*/stage_moves d
     WHERE d.entered_at >= $from_ts AND d.entered_at < $end_ts /*segment*/
 ),
+counted AS (
+    -- count first, then look up the positions of a few dozen pairs (not of every move)
+    SELECT from_stage, stage, move, count(*) AS deals, coalesce(sum(amount), 0) AS value
+    FROM moves
+    GROUP BY ALL
+),
 final AS (
-    SELECT
-        m.from_stage,
-        f.position AS from_position,
-        m.stage AS to_stage,
-        t.position AS to_position,
-        m.move,
-        count(*) AS deals,
-        coalesce(sum(m.amount), 0) AS value
-    FROM moves m
+    SELECT m.from_stage, f.position AS from_position, m.stage AS to_stage, t.position AS to_position, m.move,
+           m.deals, m.value
+    FROM counted m
     LEFT JOIN stages f ON f.stage = m.from_stage
     LEFT JOIN stages t ON t.stage = m.stage
-    GROUP BY ALL
 )
 SELECT * FROM final ORDER BY from_position NULLS FIRST, to_position

@@ -2,13 +2,14 @@
 -- reached the stage, how many closed, how many won. Learned from the whole dataset's history.
 -- $as_of_days is a list of as-of dates (one for the page; one per past period for the forecast backtest);
 -- each row carries its as_of. Closed deals are counted per close day first, so many dates cost little more
--- than one.
+-- than one. Deals come from deal_stage_summary (one row per deal, as deal_facts, stored sorted by status:
+-- the closed deals are read without the open ones).
 WITH days AS (
     SELECT unnest($as_of_days::DATE[]) AS as_of
 ),
 closed AS (
     SELECT d.status, d.customer_type, d.channel, d.closed_on, d.furthest_position
-    FROM deal_facts d
+    FROM /*history*/deal_stage_summary d
     WHERE d.status IN ('won', 'lost') AND d.closed_on <= (SELECT max(as_of) FROM days)
 ),
 by_day AS (
