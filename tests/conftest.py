@@ -14,12 +14,21 @@ from salesdash.filters import Filters
 DATA = Path(__file__).parent / "data"
 
 
+def fixture_sql(name: str) -> str:
+    """The text of tests/data/<name>, each `-- include: other.sql` line replaced by that file's text."""
+    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
+    return "\n".join(
+        fixture_sql(line.removeprefix("-- include:").strip()) if line.startswith("-- include:") else line
+        for line in lines
+    )
+
+
 def build_from_sql(path: Path, *sql_files: str) -> Path:
     """A database file with the contract schema and the given fixture files."""
 
     def fill(conn: db.Connection) -> None:
         for name in sql_files:
-            conn.execute((DATA / name).read_text(encoding="utf-8"))
+            conn.execute(fixture_sql(name))
 
     db.build_database_file(path, fill)
     return path

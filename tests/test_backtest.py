@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import DATA, build_from_sql
+from conftest import build_from_sql, fixture_sql
 
 from salesdash import backtest, db, forecast
 from salesdash.filters import Filters
@@ -53,7 +53,7 @@ def conn(tmp_path_factory):
 @pytest.fixture(scope="module")
 def later(tmp_path_factory):
     def fill(c):
-        c.execute((DATA / "forecast.sql").read_text("utf-8"))
+        c.execute(fixture_sql("forecast.sql"))
         c.execute(LATER)
 
     path = tmp_path_factory.mktemp("later") / "later.duckdb"
@@ -144,7 +144,7 @@ def test_monthly_backtest(conn):
 
 def test_without_stage_history_the_backtest_says_why(tmp_path):
     def fill(c):
-        c.execute((DATA / "forecast.sql").read_text("utf-8"))
+        c.execute(fixture_sql("forecast.sql"))
         c.execute("DELETE FROM deal_events WHERE field = 'stage'")
 
     db.build_database_file(tmp_path / "flat.duckdb", fill)

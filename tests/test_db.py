@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DATA, build_from_sql
+from conftest import build_from_sql, fixture_sql
 
 from salesdash import db
 
@@ -47,7 +47,7 @@ def test_a_failed_build_leaves_no_file(tmp_path):
 @pytest.mark.parametrize("fixture", ["tiny.sql", "stalled.sql"])
 def test_stored_views_equal_the_live_logic(tmp_path: Path, view, fixture):
     live = db.new_memory_db()
-    live.execute((DATA / fixture).read_text("utf-8"))
+    live.execute(fixture_sql(fixture))
     stored = db.open_company(build_from_sql(tmp_path / "stored.duckdb", fixture))
     order = "ORDER BY ALL"
     # view comes from db.DERIVED, a fixed tuple
@@ -71,7 +71,7 @@ def test_a_lean_database_reads_the_same(fixture):
     as in a database that keeps both, columns in the same order, and storing the views again works."""
     both, once = db.new_memory_db(), db.new_memory_db(keys=False)
     for conn in (both, once):
-        conn.execute((DATA / fixture).read_text("utf-8"))
+        conn.execute(fixture_sql(fixture))
     db.materialize(both)
     db.materialize(once, lean=True)
     kinds = dict(once.execute("SELECT table_name, table_type FROM information_schema.tables").fetchall())

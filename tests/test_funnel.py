@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import DATA, build_from_sql
+from conftest import build_from_sql, fixture_sql
 
 from salesdash import db, funnel, funnel_deals, stage_history
 from salesdash.filters import Filters
@@ -58,7 +58,7 @@ def test_a_read_only_file_built_without_it_gets_it_in_memory(tmp_path):
     path = tmp_path / "old.duckdb"
     raw = duckdb.connect(str(path))
     raw.execute(db.sql_text("schema"))
-    raw.execute((DATA / "funnel.sql").read_text("utf-8"))
+    raw.execute(fixture_sql("funnel.sql"))
     raw.close()
     conn = db.open_company(path)
     assert stage_history.prefix(conn) == stage_history.DERIVED + "."
@@ -92,7 +92,7 @@ def test_furthest_stage_matches_the_contract_view(conn):
 
 def test_writable_database_keeps_the_history_in_it_and_rebuilds_when_data_changes():
     conn = db.new_memory_db()
-    conn.execute((DATA / "funnel.sql").read_text("utf-8"))
+    conn.execute(fixture_sql("funnel.sql"))
     assert stage_history.prefix(conn) == ""
     assert funnel.reached_by_stage(conn, Q1)["reached"].iloc[0] == 16
     conn.execute(
@@ -246,7 +246,7 @@ def no_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[db.Connecti
     path = tmp_path_factory.mktemp("nohist") / "nohist.duckdb"
 
     def fill(c: db.Connection) -> None:
-        c.execute((DATA / "funnel.sql").read_text("utf-8"))
+        c.execute(fixture_sql("funnel.sql"))
         c.execute("DELETE FROM deal_events")
 
     db.build_database_file(path, fill)

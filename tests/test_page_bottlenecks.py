@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, build_from_sql
+from conftest import build_from_sql, fixture_sql
 from pagetest import run_app
 
 from salesdash import db
@@ -78,7 +78,7 @@ def test_without_stage_history_the_page_says_what_is_missing(tmp_path, monkeypat
     path = tmp_path / "nohist.duckdb"
 
     def fill(c: db.Connection) -> None:
-        c.execute((DATA / "funnel.sql").read_text("utf-8"))
+        c.execute(fixture_sql("funnel.sql"))
         c.execute("DELETE FROM deal_events; DELETE FROM activities")
 
     db.build_database_file(path, fill)

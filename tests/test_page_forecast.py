@@ -8,7 +8,7 @@ pipeline is the trusted method.
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
+from conftest import fixture_sql
 from pagetest import metric_values, run_app
 
 from salesdash import db
@@ -105,7 +105,7 @@ def test_chinese():
 
 def test_no_quota_and_no_history(tmp_path, monkeypatch):
     def fill(c):
-        c.execute((DATA / "forecast.sql").read_text("utf-8"))
+        c.execute(fixture_sql("forecast.sql"))
         c.execute("DELETE FROM quotas")
         c.execute("DELETE FROM deal_events")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import DATA, build_from_sql
+from conftest import build_from_sql, fixture_sql
 from pagetest import run_app
 
 from salesdash import db
@@ -113,7 +113,7 @@ def test_without_stage_history_the_snapshot_comes_first(tmp_path, monkeypatch):
     path = tmp_path / "nohist.duckdb"
 
     def fill(c: db.Connection) -> None:
-        c.execute((DATA / "funnel.sql").read_text("utf-8"))
+        c.execute(fixture_sql("funnel.sql"))
         c.execute("DELETE FROM deal_events")
 
     db.build_database_file(path, fill)
@@ -128,7 +128,7 @@ def test_without_a_stage_list_both_pages_say_so(tmp_path, monkeypatch):
     path = tmp_path / "nostages.duckdb"
 
     def fill(c: db.Connection) -> None:
-        c.execute((DATA / "funnel.sql").read_text("utf-8"))
+        c.execute(fixture_sql("funnel.sql"))
         c.execute("DELETE FROM stages")
 
     db.build_database_file(path, fill)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import DATA, build_from_sql
+from conftest import build_from_sql, fixture_sql
 from pagetest import metric_values, run_app
 
 from salesdash import db
@@ -26,7 +26,7 @@ def no_surveys_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same company without a single survey response (a CRM export without the survey sheet)."""
 
     def fill(conn: db.Connection) -> None:
-        conn.execute((DATA / "surveys.sql").read_text("utf-8"))
+        conn.execute(fixture_sql("surveys.sql"))
         conn.execute("DELETE FROM surveys")
 
     path = tmp_path_factory.mktemp("sat_page_empty") / "no_surveys.duckdb"
@@ -39,7 +39,7 @@ def nps_only_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A survey sheet with NPS scores only: no CSAT, no dimensions, no comments."""
 
     def fill(conn: db.Connection) -> None:
-        conn.execute((DATA / "surveys.sql").read_text("utf-8"))
+        conn.execute(fixture_sql("surveys.sql"))
         conn.execute(
             "UPDATE surveys SET csat = NULL, product_quality = NULL, service_attitude = NULL,"
             " response_speed = NULL, comment = NULL"

@@ -10,11 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import build_from_sql
+from conftest import build_from_sql, fixture_sql
 
 from salesdash import db, export, rep_detail, reps
 from salesdash.filters import Filters
@@ -325,7 +324,7 @@ def test_an_upload_with_deals_only(tmp_path):
     path = tmp_path / "upload.duckdb"
 
     def fill(c: db.Connection) -> None:
-        c.execute((Path(__file__).parent / "data" / "reps.sql").read_text("utf-8").split("INSERT INTO reps")[0])
+        c.execute(fixture_sql("reps.sql").split("INSERT INTO reps")[0])
         c.execute(
             "INSERT INTO deals (deal_id, rep_id, amount, created_on, closed_on, expected_close, stage, status) VALUES "
             "('U1', 'Zoe', 100, '2025-04-01', '2025-04-10', NULL, 'Won', 'won'),"

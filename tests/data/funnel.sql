@@ -4,14 +4,7 @@
 -- L Lead identification (1), Q Qualification (2), N Needs analysis (3), S Solution design (4),
 -- P Quote & negotiation (5), W Won (6), X Lost (7). The expected figures are worked out in
 -- tests/test_funnel.py and tests/test_bottlenecks.py.
-INSERT INTO stages VALUES
-    ('Lead identification', 1, 'open', 0.10, 0.60),
-    ('Qualification',       2, 'open', 0.20, 0.65),
-    ('Needs analysis',      3, 'open', 0.40, 0.70),
-    ('Solution design',     4, 'open', 0.60, 0.70),
-    ('Quote & negotiation', 5, 'open', 0.80, 0.60),
-    ('Won',                 6, 'won',  1.00, NULL),
-    ('Lost',                7, 'lost', 0.00, NULL);
+-- include: stages.sql
 
 INSERT INTO reps VALUES
     ('O1', 'Olga Oakes',  'Oak',   'North', 'Mia Boss', '2020-01-01'),

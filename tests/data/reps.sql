@@ -1,14 +1,7 @@
 -- reps: three reps in two teams, with quotas, for the Reps page (expected numbers in tests/test_reps.py).
 -- Main period: April 2025 (30 days), as of 2025-04-15 -> half the period has elapsed.
 -- A1 (team T1) has many deals, A2 (T1) only two -- both won --, B1 (T2) is busy but rarely wins.
-INSERT INTO stages VALUES
-    ('Lead identification', 1, 'open', 0.10, 0.60),
-    ('Qualification',       2, 'open', 0.20, 0.65),
-    ('Needs analysis',      3, 'open', 0.40, 0.70),
-    ('Solution design',     4, 'open', 0.60, 0.70),
-    ('Quote & negotiation', 5, 'open', 0.80, 0.60),
-    ('Won',                 6, 'won',  1.00, NULL),
-    ('Lost',                7, 'lost', 0.00, NULL);
+-- include: stages.sql
 
 INSERT INTO reps VALUES
     ('A1', 'Ann Archer', 'T1', 'North', 'Mia Boss', '2020-01-01'),

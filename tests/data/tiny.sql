@@ -1,14 +1,7 @@
 -- tiny: a hand-built company small enough to compute every Overview figure by hand.
 -- As of 2025-06-30. Q2 2025 = 2025-04-01..2025-06-30 (91 days); its previous period of equal
 -- length is 2024-12-31..2025-03-31. The expected numbers are worked out in tests/test_overview.py.
-INSERT INTO stages VALUES
-    ('Lead identification', 1, 'open', 0.10, 0.60),
-    ('Qualification',       2, 'open', 0.20, 0.65),
-    ('Needs analysis',      3, 'open', 0.40, 0.70),
-    ('Solution design',     4, 'open', 0.60, 0.70),
-    ('Quote & negotiation', 5, 'open', 0.80, 0.60),
-    ('Won',                 6, 'won',  1.00, NULL),
-    ('Lost',                7, 'lost', 0.00, NULL);
+-- include: stages.sql
 
 INSERT INTO reps VALUES
     ('A1', 'Ann Archer', 'T1', 'North', 'Mia Boss', '2020-01-01'),

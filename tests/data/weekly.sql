@@ -6,14 +6,7 @@ INSERT INTO dataset_info VALUES ('as_of', '2025-06-18');
 -- (W7), a deal lost before the week and reopened in it (W8), one lost and reopened inside the week (W11),
 -- a deal raised then won (W9), won early from next quarter (W16), and changes after the week that the
 -- end-of-week state must not see (W1, W3 on 2025-06-17).
-INSERT INTO stages VALUES
-    ('Lead identification', 1, 'open', 0.10, 0.60),
-    ('Qualification',       2, 'open', 0.20, 0.65),
-    ('Needs analysis',      3, 'open', 0.40, 0.70),
-    ('Solution design',     4, 'open', 0.60, 0.70),
-    ('Quote & negotiation', 5, 'open', 0.80, 0.60),
-    ('Won',                 6, 'won',  1.00, NULL),
-    ('Lost',                7, 'lost', 0.00, NULL);
+-- include: stages.sql
 
 INSERT INTO reps VALUES
     ('A1', 'Ann Archer', 'T1', 'North', 'Mia Boss', '2020-01-01'),
