@@ -9,15 +9,23 @@ The draws are vectorised numpy with a fixed seed, so the same data gives the sam
 deals, the largest ones (by their share of the variance) are drawn one by one and the rest, each too
 small to move the total on its own, enter as one normal draw per run with their exact mean and variance
 (central limit theorem); that keeps a run over 100,000 deals as fast as one over 2,000.
+
+The runs' sums are products of a (runs x 500) matrix with a vector, which OpenBLAS splits over all its
+threads by default: on two cores that took ~64 ms against ~20 ms in one thread (the threads spin waiting for
+work this small). So a simulation runs with one BLAS thread; each run's sum is one dot product either
+way, so the figures do not change (tests/test_simulation_threads.py).
 """
 
 from __future__ import annotations
 
 import math
+from contextlib import AbstractContextManager
+from functools import cache
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import ThreadpoolController
 
 from salesdash import db
 
@@ -70,6 +78,20 @@ def win_chances(deals: pd.DataFrame, factors: pd.DataFrame) -> pd.Series:
     return pd.Series(np.clip(p * factor, 0.0, 1.0), index=deals.index, name="p_simulated")
 
 
+@cache
+def _controller() -> ThreadpoolController:
+    return ThreadpoolController()  # finds the loaded BLAS once (threadpool_limits searches on every call)
+
+
+def one_blas_thread() -> AbstractContextManager[Any]:
+    """BLAS limited to one thread inside the block, as it was after it.
+
+    threadpoolctl lets one live thread at a time change OpenBLAS's (process-wide) pool; a limit set from
+    another thread meanwhile is skipped, figures unchanged, only slower. So a caller that runs simulations
+    in worker threads holds the limit around them in its own thread (weekly_risk does)."""
+    return _controller().limit(limits=1, user_api="blas")
+
+
 def simulate_runs(
     amounts: np.ndarray | pd.Series,
     chances: np.ndarray | pd.Series,
@@ -85,10 +107,11 @@ def simulate_runs(
     # the deals that spread the outcome most are drawn one by one
     order = np.argsort(-(a * a * p * (1 - p)), kind="stable")
     exact, rest = order[:exact_deals], order[exact_deals:]
-    for first in range(0, len(exact), _CHUNK):
-        block = exact[first : first + _CHUNK]
-        won = rng.random((runs, len(block)), dtype=np.float32) < p[block].astype(np.float32)
-        total += won.astype(np.float64) @ a[block]
+    with one_blas_thread():
+        for first in range(0, len(exact), _CHUNK):
+            block = exact[first : first + _CHUNK]
+            won = rng.random((runs, len(block)), dtype=np.float32) < p[block].astype(np.float32)
+            total += won.astype(np.float64) @ a[block]
     if len(rest):
         mean = float((a[rest] * p[rest]).sum())
         sd = math.sqrt(float((a[rest] ** 2 * p[rest] * (1 - p[rest])).sum()))
