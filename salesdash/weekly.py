@@ -390,12 +390,20 @@ class Figures:
     by_rep: pd.DataFrame
 
 
+# the flow's columns waterfall, cards and by_rep read
+FIGURE_COLUMNS = [
+    *(f"{step}_cents" for step in STEPS), "exists_0", "created_in_week", "created_prev", "closed_in_week",
+    "closed_in_prev", "in_start", "in_end", "rep_id", "rep_name",
+    *(f"{name}_{moment}" for name in ("status", "position", "amount", "close", "category") for moment in (0, 1)),
+]  # fmt: skip
+
+
 def figures(state: WeekState, f: Filters) -> Figures:
     """The waterfall, the cards (with the forecast P50 of the filter's deals) and the by-rep table of the
     deals of `state` that f's segment filters keep."""
     keep = _kept(state.flow, f)
     rows = None if keep is None else np.flatnonzero(keep)
-    deals = state.flow if rows is None else state.flow.take(rows)
+    deals = state.flow if rows is None else state.flow[FIGURE_COLUMNS].take(rows)  # the columns read, not all
     stalled = pd.DataFrame(
         {
             "stalled_start": state.stalled_start if rows is None else state.stalled_start[rows],
