@@ -200,7 +200,7 @@ def mover_rows(flow_table: pd.DataFrame) -> np.ndarray:
 
 
 def _movers_at(ft: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
-    picked = ft.take(rows)  # the few columns compared, then the wide rows once
+    picked = ft[[*MOVER_COLUMNS, "position_0", "position_1"]].take(rows)  # the columns shown and compared
     moved_stage = _changed(picked["stage_0"], picked["stage_1"])
     extra = pd.DataFrame(
         {
