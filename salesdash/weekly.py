@@ -473,8 +473,8 @@ class Review:
 
     @property
     def quiet(self) -> bool:
-        """Nothing in the period's pipeline at either end of the week and nothing moved in or out of it:
-        the waterfall would be bars of zero."""
+        """No money in the period's pipeline at either end of the week and none moved in or out of it: the
+        waterfall would be bars of zero."""
         return not self.waterfall["deals"].any()
 
 

@@ -9,7 +9,9 @@ period's pipeline as it stood at each moment; tests/test_weekly_demo.py checks t
 
 What does not depend on the filters or the week is computed once per dataset and handed in: the stays'
 lengths (`stay_lengths`, from which the norm as of any day follows) and what the history teaches
-(`forecast.learn`, shared with the Forecast page).
+(`forecast.learn`, shared with the Forecast page). Nothing here depends on which other deals a filter keeps,
+so the week's stalled flags and forecast inputs (`p50_inputs`) and the at-risk list (`risk_list`) are
+computed once for every deal, and a filter's figures come from its rows of them.
 """
 
 from __future__ import annotations
@@ -245,17 +247,6 @@ def quarter_of(day: date) -> tuple[date, date]:
     """The calendar quarter holding `day`: first and last day."""
     start = quarter_start(day)
     return start, add_months(start, 3) - timedelta(days=1)
-
-
-def this_quarter(f: Filters) -> tuple[date, date]:
-    """The calendar quarter holding the as-of day: the period at risk is judged for."""
-    return quarter_of(f.as_of)
-
-
-def at_risk_now(conn: db.Connection, f: Filters, signals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """at_risk for the quarter holding f.as_of (it does not depend on the week, so it caches apart);
-    `signals` = risk_signals(conn, f.as_of), cached per dataset."""
-    return at_risk(conn, f, signals)
 
 
 def risk_list(conn: db.Connection, as_of: date, signals: pd.DataFrame | None = None) -> pd.DataFrame:
