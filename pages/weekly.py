@@ -4,13 +4,12 @@ Normal mode shows every section on one page; presentation mode (?present=1) show
 """
 
 import math
-from dataclasses import replace
 
 import streamlit as st
 
-from salesdash import fmt, forecast, pack, weekly, weekly_risk
+from salesdash import fmt, pack, weekly
 from salesdash.charts import weekly as weekly_charts
-from salesdash.ui import current_filters, data, lang, missing_note, t
+from salesdash.ui import current_filters, lang, missing_note, t
 from salesdash.ui import weekly as ui
 from salesdash.ui.core import currency, dataset_span
 
@@ -22,15 +21,11 @@ f = current_filters()
 present = ui.presenting()
 ui.page_style(present)
 language, cur = lang(), currency()
-week = ui.week_picker(f.as_of, dataset_span().first, show=False)
-# once per dataset: what the history teaches (shared with the Forecast page), the stays' lengths (the stalled
-# rule's norm as of any day), the at-risk list's warning signs; at risk does not depend on the week: cached
-# apart, so switching weeks recomputes only the week's flow
-learned, stays = data(forecast.learn, f.as_of), data(weekly_risk.stay_lengths)
-signals = data(weekly_risk.risk_signals, f.as_of)
-review = replace(
-    data(weekly.review, f, week.start, False, learned, stays), at_risk=data(weekly_risk.at_risk_now, f, signals)
-)
+span = dataset_span()
+week = ui.week_picker(f.as_of, span.first, show=False, last=span.last)
+# cached per week for every deal, and per filter for what it computes (salesdash.ui.weekly)
+review = ui.review(week, f)
+movers_list, risk_list = review.movers, review.at_risk  # each a selection made when asked for: once a run
 period = pack.period_label(review.period, language)
 risk_period = pack.period_label(review.at_risk_period, language)
 week_text = {"start": fmt.day(week.start, language), "end": fmt.day(week.end, language)}
@@ -43,6 +38,9 @@ def what_changed() -> None:
 def pipeline_flow() -> None:
     if not review.has_history:
         missing_note("weekly.no_history")
+        return
+    if review.quiet:  # bars of zero say nothing: say it
+        st.info(t("weekly.quiet_week", period=period), icon=":material/info:")
         return
     if not review.waterfall["reconciles"].all():
         st.error(t("weekly.not_reconciled"), icon=":material/error:")
@@ -75,33 +73,33 @@ def pipeline_flow() -> None:
 
 
 def movers() -> None:
-    if review.movers.empty:
+    if movers_list.empty:
         st.info(t("weekly.no_movers") if review.has_history else t("weekly.no_history"), icon=":material/info:")
         return
     shown = SLIDE_ROWS if present else PAGE_ROWS
     st.caption(t("weekly.movers_caption"))
-    table = pack.movers_table(review.movers, language, cur, limit=shown)
+    table = pack.movers_table(movers_list, language, cur, limit=shown)
     if present:  # the account is usually in the deal's name; the room needs what changed
         ui.html_table(table.drop(columns=table.columns[1]), widths=(27, 15, 47, 11))
     else:
         st.dataframe(table, hide_index=True, width="stretch")
-    if len(review.movers) > shown:
-        st.caption(t("weekly.more_rows", shown=shown, n=f"{len(review.movers):,}"))
+    if len(movers_list) > shown:
+        st.caption(t("weekly.more_rows", shown=shown, n=f"{len(movers_list):,}"))
 
 
 def at_risk() -> None:
-    if review.at_risk.empty:
+    if risk_list.empty:
         st.success(t("weekly.no_risk", period=risk_period), icon=":material/verified:")
         return
     st.caption(t("weekly.risk_caption", as_of=fmt.day(f.as_of, language), period=risk_period))
     shown = SLIDE_ROWS if present else PAGE_ROWS
-    table = pack.risk_table(review.at_risk, language, cur, limit=shown)
+    table = pack.risk_table(risk_list, language, cur, limit=shown)
     if present:
         ui.html_table(table, widths=(24, 14, 9, 9, 11, 33))
     else:
         st.dataframe(table, hide_index=True, width="stretch")
-    if len(review.at_risk) > shown:
-        st.caption(t("weekly.more_rows", shown=shown, n=f"{len(review.at_risk):,}"))
+    if len(risk_list) > shown:
+        st.caption(t("weekly.more_rows", shown=shown, n=f"{len(risk_list):,}"))
 
 
 def by_rep(first: int = 0, count: int | None = None) -> None:
@@ -148,7 +146,7 @@ else:
     st.title(t("weekly.title"))
     picker, buttons = st.columns([2, 3], vertical_alignment="bottom")
     with picker:
-        week = ui.week_picker(f.as_of, dataset_span().first, show=True)
+        week = ui.week_picker(f.as_of, span.first, show=True, last=span.last)
     with buttons, st.container(horizontal=True):
         ui.present_button()
         ui.pack_buttons(review, f)
@@ -157,6 +155,9 @@ else:
           period_end=fmt.day(review.period[1], language), **week_text)
         + " · " + ui.filters_text(f)
     )  # fmt: skip
+    if ui.outside_data(week, span):
+        st.info(t("weekly.outside_data", first=fmt.day(span.first, language), last=fmt.day(span.last, language)),
+                icon=":material/event_busy:")  # fmt: skip
     if review.has_history and review.missing_history:
         fields = ", ".join(t(f"weekly.history_field.{name}") for name in review.missing_history)
         st.info(t("weekly.partial_history", fields=fields), icon=":material/info:")

@@ -2,7 +2,9 @@
 
 A `Filters` is immutable and hashable, so it can key caches. `segment_sql` composes a WHERE fragment
 from fixed column names only; every value the user chose travels as a bound parameter, so a
-hostile value (quotes, `'; DROP TABLE deals; --`) simply matches nothing.
+hostile value (quotes, `'; DROP TABLE deals; --`) simply matches nothing. `segment_mask` is its twin
+over rows already in pandas (a page that fetched every deal once and narrows them per filter): the same
+rows, by the same rule.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
+
+import numpy as np
+import pandas as pd
 
 # Filter dimension -> column name in the *_facts views (deal_facts, survey_facts, activity_facts).
 DIMENSIONS: dict[str, str] = {
@@ -118,6 +123,22 @@ class Filters:
             if getattr(self, name)
         ]
         return "".join(parts)
+
+    def segment_mask(self, frame: pd.DataFrame, dims: Sequence[str] = tuple(DIMENSIONS)) -> np.ndarray:
+        """The rows of `frame` that segment_sql's predicate keeps, as a boolean array (one per row).
+
+        `frame` carries the DIMENSIONS columns of the active dimensions. The rule is list_contains': a row
+        is kept when its value equals one of the chosen values, in every active dimension; a missing value
+        (NULL / NaN / None) never matches, not even a chosen None; no choice in a dimension keeps every row.
+        """
+        keep = np.ones(len(frame), dtype=bool)
+        for name in dims:
+            chosen = getattr(self, name)
+            if not chosen:
+                continue
+            column = frame[DIMENSIONS[name]]
+            keep &= column.isin(list(chosen)).to_numpy(dtype=bool) & column.notna().to_numpy(dtype=bool)
+        return keep
 
     def apply(self, sql: str) -> str:
         """Fill a query's filter slots with this filter's fragments.

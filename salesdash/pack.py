@@ -225,9 +225,9 @@ def workbook(
 ) -> dict[str, pd.DataFrame]:
     """Sheet name -> table (numbers, not text) for the XLSX pack, one sheet per section (the largest
     `limit` rows of each list), and a notes sheet saying what the workbook holds."""
-    flow_deals = []
+    flow_deals, flow = [], review.flow  # (a selection made when asked for: once)
     for step in ("new", "increased", "decreased", "won", "lost", "pushed_out", "pulled_in"):
-        deals = bar_deals(review.flow, step).head(limit)
+        deals = bar_deals(flow, step).head(limit)
         table = bar_deals_table(deals, step, lang, currency, formatted=False)
         table.insert(0, i18n.t("weekly.col.step", lang), i18n.t(f"weekly.step.{step}", lang))
         flow_deals.append(table)
@@ -246,10 +246,10 @@ def workbook(
 
 def _limit_notes(review: Review, lang: str, limit: int) -> list[str]:
     out = []
-    for key, table in (("weekly.movers_title", review.movers), ("weekly.risk_title", review.at_risk)):
-        if len(table) > limit:
+    for key, count in (("weekly.movers_title", len(review.movers)), ("weekly.risk_title", len(review.at_risk))):
+        if count > limit:
             out.append(
-                i18n.t("weekly.pack_limited", lang, section=i18n.t(key, lang), shown=f"{limit:,}", n=f"{len(table):,}")
+                i18n.t("weekly.pack_limited", lang, section=i18n.t(key, lang), shown=f"{limit:,}", n=f"{count:,}")
             )
     return out
 
@@ -299,10 +299,16 @@ def html_pack(review: Review, lang: str, currency: str | None, filters_text: str
     """One self-contained HTML file: texts, tables and the interactive waterfall, Plotly's JS inlined."""
     week, period = review.week, period_label(review.period, lang)
     title = i18n.t("weekly.pack_title", lang, start=fmt.day(week.start, lang), end=fmt.day(week.end, lang))
-    chart = ""
-    if review.has_history:
+    chart, flow_note = "", ""
+    if not review.has_history:
+        flow_note = i18n.t("weekly.no_history", lang)
+    elif review.quiet:  # bars of zero say nothing: say it
+        flow_note = i18n.t("weekly.quiet_week", lang, period=period)
+    else:
         fig = weekly_charts.waterfall(review.waterfall, lang, currency, period, height=460)
         chart = fig.to_html(full_html=False, include_plotlyjs=True, config={"displaylogo": False, "responsive": True})
+        chart += html_table(flow_table(review, lang, currency))
+    movers, at_risk = review.movers, review.at_risk
     caption = i18n.t(
         "weekly.pack_caption", lang, start=fmt.day(week.start, lang), end=fmt.day(week.end, lang), period=period,
         period_start=fmt.day(review.period[0], lang), period_end=fmt.day(review.period[1], lang),
@@ -310,25 +316,17 @@ def html_pack(review: Review, lang: str, currency: str | None, filters_text: str
     risk_period = period_label(review.at_risk_period, lang)
     sections = [
         ("weekly.changed_title", html_table(summary_table(review, lang, currency)), ""),
-        (
-            "weekly.flow_title",
-            chart + html_table(flow_table(review, lang, currency)) if review.has_history else "",
-            "" if review.has_history else i18n.t("weekly.no_history", lang),
-        ),
+        ("weekly.flow_title", chart, flow_note),
         (
             "weekly.movers_title",
-            html_table(movers_table(review.movers, lang, currency, HTML_ROWS)) + _more(review.movers, lang)
-            if len(review.movers)
-            else "",
-            i18n.t("weekly.movers_caption", lang) if len(review.movers) else i18n.t("weekly.no_movers", lang),
+            html_table(movers_table(movers, lang, currency, HTML_ROWS)) + _more(movers, lang) if len(movers) else "",
+            i18n.t("weekly.movers_caption", lang) if len(movers) else i18n.t("weekly.no_movers", lang),
         ),
         (
             "weekly.risk_title",
-            html_table(risk_table(review.at_risk, lang, currency, HTML_ROWS)) + _more(review.at_risk, lang)
-            if len(review.at_risk)
-            else "",
+            html_table(risk_table(at_risk, lang, currency, HTML_ROWS)) + _more(at_risk, lang) if len(at_risk) else "",
             i18n.t("weekly.risk_caption", lang, as_of=fmt.day(as_of, lang), period=risk_period)
-            if len(review.at_risk)
+            if len(at_risk)
             else i18n.t("weekly.no_risk", lang, period=risk_period),
         ),
         (

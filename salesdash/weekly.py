@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+import numpy as np
 import pandas as pd
 
 from salesdash import db, forecast, stage_history, weekly_risk
@@ -83,10 +84,16 @@ def last_completed_week(as_of: date) -> Week:
     return Week(monday(as_of) - timedelta(days=7))
 
 
-def week_choices(as_of: date, first: date | None, count: int = 52) -> list[Week]:
-    """Completed weeks, newest first: up to `count`, none wholly before the data's first day."""
+def week_choices(as_of: date, first: date | None, count: int = 52, last: date | None = None) -> list[Week]:
+    """Completed weeks, newest first: the `count` up to the last one before the as-of day and, when the data's
+    last day (`last`) comes before those, the `count` up to the week holding it too (a company database read
+    as of today may end long ago); none wholly before the data's first day."""
     latest = last_completed_week(as_of)
-    weeks = [Week(latest.start - timedelta(days=7 * i)) for i in range(count)]
+    newest = [latest.start]
+    if last is not None and last < latest.start - timedelta(days=7 * (count - 1)):
+        newest.append(monday(last))
+    starts = {start - timedelta(days=7 * i) for start in newest for i in range(count)}
+    weeks = [Week(start) for start in sorted(starts, reverse=True)]
     return [w for w in weeks if first is None or w.end >= first] or [latest]
 
 
@@ -107,7 +114,8 @@ def flow(conn: db.Connection, f: Filters, week: Week) -> pd.DataFrame:
     week or the week before, deals whose stage, amount, close date or status changed in the week, and
     deals won so far in the period at the start or the end. Columns: deal_id, deal_key (a number the deal
     id decides, to put deals in an order of their own), name, account_name, rep_id,
-    rep_name, team, customer_type, channel, product, created_on, close_day, exists_0, created_in_week,
+    rep_name, team, customer_type, channel, product, region (with rep_id and team, the segment filters'
+    columns), created_on, close_day, exists_0, created_in_week,
     created_prev, closed_in_week, closed_in_prev, status_/stage_/position_/amount_/close_/category_ 0 and 1
     (days — created_on, close_day, close_0/1 — as datetime64 at midnight, NaT when unknown),
     in_start, in_end, entry (new / reopened / pulled_in / None), exit (won / lost / pushed_out / None),
@@ -173,26 +181,39 @@ def movers(flow_table: pd.DataFrame) -> pd.DataFrame:
     category_ 0 and 1, plus moved_stage, advanced, amount_change, slip_days (close date moved, in days;
     > 0 = slipped), status_changed, category_changed, size (larger amount of the two).
     """
+    return _movers_at(flow_table, mover_rows(flow_table))
+
+
+def mover_rows(flow_table: pd.DataFrame) -> np.ndarray:
+    """The positions in `flow_table` of movers' rows, in movers' order (larger amount first, then deal id:
+    a total order, so the movers of a subset of the deals are the subset of the movers)."""
     ft = flow_table
     moved_stage = _changed(ft["stage_0"], ft["stage_1"])
     amount_change = (ft["amount_1"].fillna(0.0) - ft["amount_0"].fillna(0.0)).round(2)
-    close_0, close_1 = ft["close_0"], ft["close_1"]
     status_changed = _changed(ft["status_0"], ft["status_1"])
-    moved = (ft["exists_0"] & (moved_stage | (amount_change != 0) | _changed(close_0, close_1) | status_changed)).to_numpy()
+    moved = ft["exists_0"] & (moved_stage | (amount_change != 0) | _changed(ft["close_0"], ft["close_1"]) | status_changed)
+    rows = np.flatnonzero(moved.to_numpy(dtype=bool))
+    keys = pd.DataFrame(
+        {"size": ft[["amount_0", "amount_1"]].max(axis=1).fillna(0.0).to_numpy()[rows], "deal_id": ft["deal_id"].to_numpy()[rows]}
+    )
+    return rows[keys.sort_values(["size", "deal_id"], ascending=[False, True]).index.to_numpy()]
+
+
+def _movers_at(ft: pd.DataFrame, rows: np.ndarray) -> pd.DataFrame:
+    picked = ft[[*MOVER_COLUMNS, "position_0", "position_1"]].take(rows)  # the columns shown and compared
+    moved_stage = _changed(picked["stage_0"], picked["stage_1"])
     extra = pd.DataFrame(
         {
             "moved_stage": moved_stage,
-            "advanced": moved_stage & (ft["position_1"] > ft["position_0"]),
-            "amount_change": amount_change,
-            "slip_days": (close_1 - close_0).dt.days.astype("Float64"),
-            "status_changed": status_changed,
-            "category_changed": _changed(ft["category_0"], ft["category_1"]),
-            "size": ft[["amount_0", "amount_1"]].max(axis=1).fillna(0.0),
+            "advanced": moved_stage & (picked["position_1"] > picked["position_0"]),
+            "amount_change": (picked["amount_1"].fillna(0.0) - picked["amount_0"].fillna(0.0)).round(2),
+            "slip_days": (picked["close_1"] - picked["close_0"]).dt.days.astype("Float64"),
+            "status_changed": _changed(picked["status_0"], picked["status_1"]),
+            "category_changed": _changed(picked["category_0"], picked["category_1"]),
+            "size": picked[["amount_0", "amount_1"]].max(axis=1).fillna(0.0),
         }
-    )[moved]
-    # order the few key columns first, then take the wide rows once
-    order = extra.assign(deal_id=ft["deal_id"][moved]).sort_values(["size", "deal_id"], ascending=[False, True]).index
-    return pd.concat([ft.loc[order, MOVER_COLUMNS], extra.loc[order]], axis=1).reset_index(drop=True)
+    )
+    return pd.concat([picked[MOVER_COLUMNS], extra], axis=1).reset_index(drop=True)
 
 
 def by_rep(flow_table: pd.DataFrame) -> pd.DataFrame:
@@ -299,19 +320,144 @@ def _sum(ft: pd.DataFrame, column: str, mask: pd.Series) -> tuple[float, float]:
 
 
 @dataclass(frozen=True)
+class WeekState:
+    """What one week's review holds for every deal, whatever the segment filters: a filter's review selects
+    its deals from it (review_of), so a new filter on a week already seen costs no query.
+
+    Computed once per dataset, week and as-of day (week_state) and shared by every filter and every session
+    looking at the same data: never change a frame or array of it (the arrays refuse to be written).
+    """
+
+    week: Week
+    as_of: date
+    history: frozenset[str]  # which deal_events fields the dataset carries
+    flow: pd.DataFrame  # flow() for every deal
+    stalled_start: np.ndarray  # per flow row: stalled at the week's start (weekly_risk.stalled_flags)
+    stalled_end: np.ndarray
+    movers: pd.DataFrame  # movers(flow)
+    mover_rows: np.ndarray  # position in flow of each movers row
+    pipelines: tuple[weekly_risk.Pipeline, weekly_risk.Pipeline]  # the forecast's inputs at start and end
+
+
+def week_state(
+    conn: db.Connection,
+    week: Week,
+    as_of: date,
+    learned: forecast.Learned | None = None,
+    stay_lengths: pd.DataFrame | None = None,
+) -> WeekState:
+    """The week's flow of every deal with its stalled flags, movers and forecast inputs.
+
+    `learned` = forecast.learn(conn, as_of) and `stay_lengths` = weekly_risk.stay_lengths(conn) depend on the
+    dataset alone (a page caches them per dataset); computed here when not handed in.
+    """
+    everyone = Filters(date_from=as_of, date_to=as_of, as_of=as_of)
+    table = flow(conn, everyone, week)
+    learned = forecast.learn(conn, as_of) if learned is None else learned
+    flags = weekly_risk.stalled_flags(conn, table, week.start, stay_lengths)
+    # stalled_flags has a row per deal in the pipeline at either moment, in the flow's order
+    inside = (table["in_start"] | table["in_end"]).to_numpy(dtype=bool)
+    stalled = {}
+    for moment in ("start", "end"):
+        values = np.zeros(len(table), dtype=bool)
+        values[inside] = flags[f"stalled_{moment}"].to_numpy(dtype=bool)
+        stalled[moment] = _read_only(values)
+    rows = _read_only(mover_rows(table))
+    return WeekState(
+        week=week,
+        as_of=as_of,
+        history=history_fields(conn),
+        flow=table,
+        stalled_start=stalled["start"],
+        stalled_end=stalled["end"],
+        movers=_movers_at(table, rows),
+        mover_rows=rows,
+        pipelines=weekly_risk.p50_inputs(table, learned, weekly_risk.stage_defaults(conn)),
+    )
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a segment filter's review computes over its deals (small: a page caches it per filter)."""
+
+    waterfall: pd.DataFrame
+    cards: pd.DataFrame
+    by_rep: pd.DataFrame
+
+
+# the flow's columns waterfall, cards and by_rep read
+FIGURE_COLUMNS = [
+    *(f"{step}_cents" for step in STEPS), "exists_0", "created_in_week", "created_prev", "closed_in_week",
+    "closed_in_prev", "in_start", "in_end", "rep_id", "rep_name",
+    *(f"{name}_{moment}" for name in ("status", "position", "amount", "close", "category") for moment in (0, 1)),
+]  # fmt: skip
+
+
+def figures(state: WeekState, f: Filters) -> Figures:
+    """The waterfall, the cards (with the forecast P50 of the filter's deals) and the by-rep table of the
+    deals of `state` that f's segment filters keep."""
+    keep = _kept(state.flow, f)
+    rows = None if keep is None else np.flatnonzero(keep)
+    deals = state.flow if rows is None else state.flow[FIGURE_COLUMNS].take(rows)  # the columns read, not all
+    stalled = pd.DataFrame(
+        {
+            "stalled_start": state.stalled_start if rows is None else state.stalled_start[rows],
+            "stalled_end": state.stalled_end if rows is None else state.stalled_end[rows],
+        }
+    )
+    p50 = weekly_risk.p50_of(state.pipelines, keep)
+    return Figures(waterfall=waterfall(deals), cards=cards(deals, stalled, p50), by_rep=by_rep(deals))
+
+
+def _kept(frame: pd.DataFrame, f: Filters) -> np.ndarray | None:
+    """f's segment mask over `frame`, or None when f keeps every row (no dimension chosen)."""
+    return f.segment_mask(frame) if f.active_dimensions() else None
+
+
+@dataclass(frozen=True)
 class Review:
-    """Everything the weekly page and its pack show for one week and one set of filters."""
+    """Everything the weekly page and its pack show for one week and one set of filters.
+
+    The long lists — flow, movers, at_risk — are the filter's rows of frames every filter shares (WeekState,
+    weekly_risk.risk_list): each is selected when asked for (a new frame each time; with no segment filter,
+    the shared frame itself, to be read, never changed), so a Review holds no copy of them.
+    """
 
     week: Week
     period: tuple[date, date]
     at_risk_period: tuple[date, date]
     history: frozenset[str]  # which deal_events fields the dataset carries
-    flow: pd.DataFrame
     waterfall: pd.DataFrame
     cards: pd.DataFrame
-    movers: pd.DataFrame
     by_rep: pd.DataFrame
-    at_risk: pd.DataFrame
+    state: WeekState
+    risks: pd.DataFrame  # weekly_risk.risk_list (every deal's), or an empty frame
+    flow_rows: np.ndarray | None  # positions of the filter's deals in state.flow (None: all)
+    risk_rows: np.ndarray | None  # … in risks
+
+    @property
+    def flow(self) -> pd.DataFrame:
+        """weekly.flow's frame for the filter's deals."""
+        return _rows(self.state.flow, self.flow_rows)
+
+    @property
+    def movers(self) -> pd.DataFrame:
+        """weekly.movers' frame for the filter's deals, largest first."""
+        if self.flow_rows is None:
+            return self.state.movers
+        keep = np.zeros(len(self.state.flow), dtype=bool)
+        keep[self.flow_rows] = True
+        return self.state.movers.take(np.flatnonzero(keep[self.state.mover_rows])).reset_index(drop=True)
+
+    @property
+    def at_risk(self) -> pd.DataFrame:
+        """weekly_risk.at_risk's frame for the filter's deals, largest first."""
+        return _rows(self.risks, self.risk_rows)
 
     @property
     def has_history(self) -> bool:
@@ -324,6 +470,41 @@ class Review:
         return tuple(
             name for name in ("stage", "amount", "expected_close", "forecast_category") if name not in self.history
         )
+
+    @property
+    def quiet(self) -> bool:
+        """No money in the period's pipeline at either end of the week and none moved in or out of it: the
+        waterfall would be bars of zero."""
+        return not self.waterfall["deals"].any()
+
+
+def _rows(frame: pd.DataFrame, rows: np.ndarray | None) -> pd.DataFrame:
+    return frame if rows is None else frame.take(rows).reset_index(drop=True)
+
+
+def review_of(state: WeekState, risks: pd.DataFrame | None, f: Filters, computed: Figures | None = None) -> Review:
+    """The review of the deals f's segment filters keep, from what the week holds for every deal.
+
+    `risks` is weekly_risk.risk_list(conn, f.as_of) (None: no at-risk list); `computed` = figures(state, f)
+    when a page has cached it (computed here when not). Costs no query.
+    """
+    risks = pd.DataFrame() if risks is None else risks
+    keep = _kept(state.flow, f)
+    risk_keep = _kept(risks, f) if len(risks) else None
+    computed = figures(state, f) if computed is None else computed
+    return Review(
+        week=state.week,
+        period=state.week.period,
+        at_risk_period=quarter_of(f.as_of),
+        history=state.history,
+        waterfall=computed.waterfall,
+        cards=computed.cards,
+        by_rep=computed.by_rep,
+        state=state,
+        risks=risks,
+        flow_rows=None if keep is None else np.flatnonzero(keep),
+        risk_rows=None if risk_keep is None else np.flatnonzero(risk_keep),
+    )
 
 
 def history_fields(conn: db.Connection) -> frozenset[str]:
@@ -345,30 +526,15 @@ def review(
 ) -> Review:
     """The week's review (default: the last completed week before f.as_of). Segment filters apply; the
     filters' date range does not (the week replaces it). At risk is judged now, for the current quarter;
-    `with_risk=False` leaves it empty, for a caller that gets it from weekly_risk.at_risk_now (cached apart).
+    `with_risk=False` leaves it empty.
 
-    What depends on the dataset alone is computed here when not handed in; a page caches it per dataset:
-    `learned` = forecast.learn(conn, f.as_of) (the Forecast page's), `stay_lengths` = weekly_risk.stay_lengths.
+    A page computes the parts apart and caches each as long as it holds: week_state per dataset and week,
+    weekly_risk.risk_list per dataset, figures per filter, then review_of. `learned` and `stay_lengths` as
+    for week_state.
     """
     week = Week(monday(week_start)) if week_start else last_completed_week(f.as_of)
-    stages = weekly_risk.stage_defaults(conn)
-    table = flow(conn, f, week)
-    learned = forecast.learn(conn, f.as_of) if learned is None else learned
-    stalled = weekly_risk.stalled_flags(conn, table, week.start, stay_lengths)
-    p50 = weekly_risk.forecast_p50(table, learned, stages)
-    risk_period = weekly_risk.this_quarter(f)
-    return Review(
-        week=week,
-        period=week.period,
-        at_risk_period=risk_period,
-        history=history_fields(conn),
-        flow=table,
-        waterfall=waterfall(table),
-        cards=cards(table, stalled, p50),
-        movers=movers(table),
-        by_rep=by_rep(table),
-        at_risk=weekly_risk.at_risk(conn, f) if with_risk else pd.DataFrame(),
-    )
+    state = week_state(conn, week, f.as_of, learned, stay_lengths)
+    return review_of(state, weekly_risk.risk_list(conn, f.as_of) if with_risk else None, f)
 
 
 def for_week(f: Filters, week: Week) -> Filters:

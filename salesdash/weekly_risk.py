@@ -9,7 +9,9 @@ period's pipeline as it stood at each moment; tests/test_weekly_demo.py checks t
 
 What does not depend on the filters or the week is computed once per dataset and handed in: the stays'
 lengths (`stay_lengths`, from which the norm as of any day follows) and what the history teaches
-(`forecast.learn`, shared with the Forecast page).
+(`forecast.learn`, shared with the Forecast page). Nothing here depends on which other deals a filter keeps,
+so the week's stalled flags and forecast inputs (`p50_inputs`) and the at-risk list (`risk_list`) are
+computed once for every deal, and a filter's figures come from its rows of them.
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
 from salesdash import db, probability, simulation, stage_history
 from salesdash.filters import Filters, add_months, quarter_start
@@ -105,6 +107,20 @@ def _lookup(keys: pd.Series, values: Mapping[str, float] | pd.Series) -> np.ndar
 # --- the forecast at a moment --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Pipeline:
+    """The forecast's inputs at one moment for every deal of a week's flow, whatever the filters: the period's
+    open deals then, in the order the simulation draws them (by deal key), with their amounts and chances,
+    and the deals won so far in the period. A filter's forecast draws for the deals it keeps, in the same
+    order: the chances of a deal do not depend on which other deals are drawn. Read-only arrays."""
+
+    rows: np.ndarray  # positions in the flow of the open deals, in drawing order
+    amounts: np.ndarray
+    chances: np.ndarray
+    won_rows: np.ndarray  # positions in the flow of the deals won so far
+    won_amounts: np.ndarray
+
+
 def forecast_p50(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> tuple[float, float]:
     """The Forecast page's simulation P50 of the period at the week's start and at its end.
 
@@ -115,32 +131,61 @@ def forecast_p50(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> 
     dataset as on the Forecast page, the same for both moments: the change shows what the pipeline did.
     When the week ends on the as-of day, the end figure is the Forecast page's (tested).
     """
+    return p50_of(p50_inputs(flow, learned, stages))
+
+
+def p50_inputs(flow: pd.DataFrame, learned: Learned, stages: pd.DataFrame) -> tuple[Pipeline, Pipeline]:
+    """forecast_p50's inputs at the week's start and end for every deal of `flow` (see Pipeline)."""
     defaults = stages[["stage", "default_probability"]]
-    pipelines = []
+    out = []
     for suffix, inside, _ in _MOMENTS:
         columns = {f"stage{suffix}": "stage", f"amount{suffix}": "amount", f"age{suffix}": "age_in_stage_days"}
+        rows = np.flatnonzero(flow[inside].to_numpy(dtype=bool))
+        deals = flow[["deal_key", *columns, *probability.SEGMENT]].take(rows).rename(columns=columns)
         # sorted by a key of the deal id, so the draws fall on the deals in the same order whatever order the
         # query returned them in (a number sorts faster than the text)
-        deals = flow.loc[flow[inside], ["deal_key", *columns, *probability.SEGMENT]].rename(columns=columns)
-        deals = deals.sort_values("deal_key", kind="stable")
+        order = np.argsort(deals["deal_key"].to_numpy(), kind="stable")
+        deals, rows = deals.iloc[order], rows[order]
         # the weighting rule runs on each distinct stage and segment (a few dozen), not on every deal
         groups = deals.groupby(["stage", *probability.SEGMENT], sort=False, dropna=False)
         kinds = groups.size().reset_index()[["stage", *probability.SEGMENT]].assign(amount=0.0)
         kinds = probability.apply_probabilities(kinds.merge(defaults, on="stage", how="left"), learned.probabilities)
-        deals["p_learned"] = kinds["p_learned"].to_numpy()[groups.ngroup().to_numpy()]
+        deals = deals.assign(p_learned=kinds["p_learned"].to_numpy()[groups.ngroup().to_numpy()])
         chances = simulation.win_chances(deals, learned.age_factors)
-        won = float(flow.loc[flow[f"won{suffix}"], f"amount{suffix}"].fillna(0.0).sum())
-        pipelines.append((won, deals["amount"].to_numpy(dtype=float, na_value=np.nan), chances.to_numpy()))
+        won_rows = np.flatnonzero(flow[f"won{suffix}"].to_numpy(dtype=bool))
+        won_amounts = flow[f"amount{suffix}"].to_numpy(dtype=float, na_value=np.nan)[won_rows]
+        out.append(
+            Pipeline(
+                rows=_read_only(rows),
+                amounts=_read_only(deals["amount"].to_numpy(dtype=float, na_value=np.nan)),
+                chances=_read_only(chances.to_numpy(dtype=float)),
+                won_rows=_read_only(won_rows),
+                won_amounts=_read_only(np.nan_to_num(won_amounts, nan=0.0)),
+            )
+        )
+    return out[0], out[1]
 
-    def p50_of(pipeline: tuple[float, np.ndarray, np.ndarray]) -> float:
-        won, amounts, chances = pipeline
-        return simulation.summarize(won + simulation.simulate_runs(amounts, chances, simulation.RUNS, simulation.SEED))["p50"]
 
-    # the two moments' runs side by side (numpy draws them without the GIL); BLAS threads spinning over the
-    # small products would cost three times the CPU
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=2) as pool:
-        start, end = pool.map(p50_of, pipelines)
+def p50_of(pipelines: tuple[Pipeline, Pipeline], keep: np.ndarray | None = None) -> tuple[float, float]:
+    """The P50 at the week's start and end of the deals `keep` marks (one bool per flow row; None = all)."""
+
+    def p50(pipeline: Pipeline) -> float:
+        drawn = slice(None) if keep is None else keep[pipeline.rows]
+        won_kept = slice(None) if keep is None else keep[pipeline.won_rows]
+        won = float(pipeline.won_amounts[won_kept].sum())
+        runs = simulation.simulate_runs(pipeline.amounts[drawn], pipeline.chances[drawn], simulation.RUNS, simulation.SEED)
+        return simulation.summarize(won + runs)["p50"]
+
+    # the two moments' runs side by side (numpy draws them without the GIL), one BLAS thread each: the limit
+    # is held here, in the calling thread (simulation.one_blas_thread says why)
+    with simulation.one_blas_thread(), ThreadPoolExecutor(max_workers=2) as pool:
+        start, end = pool.map(p50, pipelines)
     return start, end
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
 
 
 def stage_defaults(conn: db.Connection) -> pd.DataFrame:
@@ -153,9 +198,10 @@ def stage_defaults(conn: db.Connection) -> pd.DataFrame:
 
 def risk_signals(conn: db.Connection, as_of: date) -> pd.DataFrame:
     """Warning signs as of `as_of` of every deal the at-risk list for the quarter holding it may hold, whatever
-    the filters (open commit and best-case deals closing in that quarter): deal_id, slips (times the expected
-    close moved later), activities_last_7, activities_before (the 28 days before those 7). It depends on the
-    dataset and the day alone: cache it per dataset."""
+    the filters (open commit and best-case deals closing in that quarter): deal_id, customer_type, channel,
+    product, region (the segment columns at_risk's rows lack), slips (times the expected close moved later),
+    activities_last_7, activities_before (the 28 days before those 7). It depends on the dataset and the day
+    alone: cache it per dataset."""
     start, end = quarter_of(as_of)
     params = {"as_of": as_of, "categories": list(AT_RISK_CATEGORIES), "period_start": start, "period_end": end}
     return db.query(conn, stage_history.sql(conn, "weekly_risk_signals"), params)
@@ -167,8 +213,9 @@ def at_risk(conn: db.Connection, f: Filters, signals: pd.DataFrame | None = None
 
     Reasons: stalled_in_stage / no_activity (salesdash.stalled, the one stalled definition), slipped_twice
     (the expected close moved later at least twice), went_quiet (at least two activities in the four weeks
-    before the last seven days, none in those seven). Columns: as open_deal_health, plus slips,
-    activities_last_7, activities_before, one bool column per reason, reasons (how many). Largest first.
+    before the last seven days, none in those seven). Columns: as open_deal_health, plus customer_type, channel,
+    product, region, slips, activities_last_7, activities_before, one bool column per reason, reasons (how
+    many). Largest first.
     `signals` is risk_signals(conn, f.as_of) (counted here when not given).
     """
     health_sql = stage_history.sql(conn, "open_deal_health", f.as_of)
@@ -202,12 +249,8 @@ def quarter_of(day: date) -> tuple[date, date]:
     return start, add_months(start, 3) - timedelta(days=1)
 
 
-def this_quarter(f: Filters) -> tuple[date, date]:
-    """The calendar quarter holding the as-of day: the period at risk is judged for."""
-    return quarter_of(f.as_of)
-
-
-def at_risk_now(conn: db.Connection, f: Filters, signals: pd.DataFrame | None = None) -> pd.DataFrame:
-    """at_risk for the quarter holding f.as_of (it does not depend on the week, so it caches apart);
-    `signals` = risk_signals(conn, f.as_of), cached per dataset."""
-    return at_risk(conn, f, signals)
+def risk_list(conn: db.Connection, as_of: date, signals: pd.DataFrame | None = None) -> pd.DataFrame:
+    """at_risk as of `as_of` for every deal, with each deal's segment columns: a filter's list is the rows of
+    it Filters.segment_mask keeps (every part of the rule is the deal's own or the whole dataset's). It depends
+    on the dataset and the day alone: cache it per dataset, and treat it as read-only."""
+    return at_risk(conn, Filters(date_from=as_of, date_to=as_of, as_of=as_of), signals)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from conftest import build_from_sql
 from pagetest import ROOT, metric_values, run_app
@@ -112,3 +114,58 @@ def test_without_history_the_page_says_what_it_needs(weekly_path, tmp_path, monk
     assert any("no deal history" in i.value for i in at.info)
     assert len(at.get("plotly_chart")) == 0  # no waterfall without the week's start
     assert metric_values(at)["Won"] == "$2.10K"  # W2 + W9 + W16 by their closed_on
+
+
+def test_a_new_filter_on_a_week_seen_runs_no_week_query(monkeypatch):
+    # what the week holds for every deal is computed once per week; a filter only narrows it
+    import streamlit as st
+
+    from salesdash import weekly
+
+    st.cache_resource.clear()
+    built: list[object] = []
+    original = weekly.week_state
+
+    def counted(*args, **kwargs):
+        built.append(args[1])
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(weekly, "week_state", counted)
+    at = run_app(page=PAGE)
+    at.multiselect(key="f_channels").select("Partner").run()
+    at.multiselect(key="f_channels").unselect("Partner").run()
+    assert not at.exception and len(built) == 1
+    assert metric_values(at)["Open pipeline"] == "$3.43K"  # the whole company again, from the same week
+    at.selectbox(key="weekly_week").select(at.selectbox(key="weekly_week").options[1]).run()
+    assert len(built) == 2 and built[-1] == weekly.Week(date(2025, 6, 2))
+
+
+class _Today(date):
+    """A fixed today for the company file read as of today (tiny.sql writes no as-of date)."""
+
+    @classmethod
+    def today(cls):  # type: ignore[override]
+        return cls(2026, 11, 26)
+
+
+def test_a_week_outside_the_data_says_so_and_offers_the_datas_weeks(tiny_path, monkeypatch):
+    # tiny.sql's deals run from 2024-12-01 to 2025-06-25: read as of Thu 2026-11-26, the last completed week
+    # (Nov 16-22, 2026) is empty. No chart of zero bars: the page says why, and the picker reaches the data.
+    from salesdash.ui import core
+
+    monkeypatch.setattr(core, "date", _Today)
+    monkeypatch.setenv("SALESDASH_DB", str(tiny_path))
+    at = run_app(page=PAGE)
+    assert not at.exception
+    assert at.selectbox(key="weekly_week").value == date(2026, 11, 16)
+    assert len(at.get("plotly_chart")) == 0
+    infos = " ".join(i.value for i in at.info)
+    assert "Nothing to chart this week" in infos and "1 Dec 2024 to 25 Jun 2025" in infos
+    options = at.selectbox(key="weekly_week").options
+    # the 52 weeks up to the one holding Jun 25, 2025 (Jun 23-29) are offered after the 52 before today
+    assert "23 Jun 2025 – 29 Jun 2025" in options and "25 Nov 2024 – 1 Dec 2024" in options
+    at.selectbox(key="weekly_week").select(date(2025, 6, 23)).run()
+    assert not at.exception
+    # D8 (700) was created Jun 10 and won Jun 25: it enters and leaves Q2's pipeline, so the week has a chart
+    assert len(at.get("plotly_chart")) == 1 and metric_values(at)["Won"] == "$700"
+    assert "Nothing to chart" not in " ".join(i.value for i in at.info)

@@ -85,7 +85,7 @@ facts AS (
 states AS (
     SELECT
         d.deal_id, d.name, d.account_name, d.rep_id, coalesce(d.rep_name, d.rep_id) AS rep_name, d.team,
-        d.customer_type, d.channel, d.product, d.created_on, d.closed_on,
+        d.customer_type, d.channel, d.product, d.region, d.created_on, d.closed_on,
         d.stage_entered_at, d.last_move_at, d.last_activity_at,
         coalesce(d.created_on < $prev_start, TRUE) AS exists_p,
         coalesce(d.created_on < $week_start, TRUE) AS exists_0,
@@ -215,6 +215,7 @@ health AS (
 final AS (
     SELECT
         h.deal_id, hash(h.deal_id) AS deal_key, h.name, h.account_name, h.rep_id, h.rep_name, h.team, h.customer_type, h.channel, h.product,
+        h.region,
         -- days as timestamps (midnight): pandas takes them as datetime64, not one Python object per cell
         h.created_on::TIMESTAMP AS created_on, h.close_day::TIMESTAMP AS close_day,
         h.exists_0, h.created_in_week, h.created_prev, h.closed_in_week, h.closed_in_prev,

@@ -4,7 +4,7 @@
 -- and in the 28 days before them. The same for every filter: salesdash.weekly_risk counts it once per dataset.
 -- Activities are compared as timestamps (days start at 00:00), so their time order spares reading the rest.
 WITH chosen AS (
-    SELECT d.deal_id
+    SELECT d.deal_id, d.customer_type, d.channel, d.product, d.region
     FROM /*history*/deal_stage_summary d
     WHERE d.status = 'open' AND list_contains($categories, d.forecast_category)
       AND d.expected_close BETWEEN $period_start AND $period_end
@@ -27,7 +27,7 @@ touches AS (
     GROUP BY x.deal_id
 ),
 final AS (
-    SELECT c.deal_id,
+    SELECT c.deal_id, c.customer_type, c.channel, c.product, c.region,
            coalesce(s.slips, 0) AS slips,
            coalesce(t.activities_last_7, 0) AS activities_last_7,
            coalesce(t.activities_before, 0) AS activities_before

@@ -1,4 +1,11 @@
-"""Screen pieces of the Weekly review: the week picker, the cards, presentation mode and the pack buttons.
+"""Screen pieces of the Weekly review: its cached data, the week picker, the cards, presentation mode and the
+pack buttons.
+
+The review's data is cached in three parts (st.cache_resource: shared as they are, never copied or changed):
+what a week holds for every deal (weekly.week_state: the costly part, its queries), the at-risk list for every
+deal (weekly_risk.risk_list), and the few figures each segment filter computes from them (weekly.figures: the
+forecast's simulations the costliest). So a new filter on a week already seen costs no query. Each is keyed
+by the dataset's identity, as salesdash.ui.core keys its caches (DESIGN.md "Bad input").
 
 Presentation mode (`?present=1`, or the Present button) hides the sidebar and Streamlit's chrome and shows
 one section at a time as a slide. Type is sized in viewport-height units, so a slide lays out the same at
@@ -15,9 +22,9 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from salesdash import datasets, fmt, pack, weekly
+from salesdash import datasets, db, fmt, forecast, pack, weekly, weekly_risk
 from salesdash.filters import DIMENSIONS, Filters
-from salesdash.ui.core import currency, data, lang, t, tl
+from salesdash.ui.core import active, currency, data, lang, t, tl
 from salesdash.ui.widgets import delta_style
 
 _WEEK = "_weekly_week"  # the chosen week's Monday (survives runs where the picker is not drawn)
@@ -39,9 +46,37 @@ def _stop_presenting() -> None:
     st.query_params.pop("slide", None)
 
 
-def week_picker(as_of: date, first: date | None, show: bool) -> weekly.Week:
+# A week's state is ~55 MB at 1M deals (the flow of ~80k deals and its movers): a few weeks at a time, and
+# none kept past an hour unused. A filter's figures are a few small tables.
+@st.cache_resource(show_spinner=False, max_entries=4, ttl="1h")
+def _week_state(_conn: db.Connection, dataset_id: str, week_start: date, as_of: date) -> weekly.WeekState:
+    # what the history teaches is the Forecast page's, cached per dataset (and shared with it)
+    learned, stays = data(forecast.learn, as_of), data(weekly_risk.stay_lengths)
+    return weekly.week_state(_conn, weekly.Week(week_start), as_of, learned, stays)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4, ttl="1h")
+def _risk_list(_conn: db.Connection, dataset_id: str, as_of: date) -> pd.DataFrame:
+    return weekly_risk.risk_list(_conn, as_of)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64, ttl="1h")
+def _figures(dataset_id: str, week_start: date, as_of: date, segment: Filters, _state: weekly.WeekState) -> weekly.Figures:
+    return weekly.figures(_state, segment)
+
+
+def review(week: weekly.Week, f: Filters) -> weekly.Review:
+    """The week's review for f's segment filters, from the caches above (the sidebar's dates play no part)."""
+    ds = active()
+    state = _week_state(ds.conn, ds.dataset_id, week.start, f.as_of)
+    risks = _risk_list(ds.conn, ds.dataset_id, f.as_of)
+    segment = forecast.segment_only(f)
+    return weekly.review_of(state, risks, segment, _figures(ds.dataset_id, week.start, f.as_of, segment, state))
+
+
+def week_picker(as_of: date, first: date | None, show: bool, last: date | None = None) -> weekly.Week:
     """The chosen week: from the URL on the first run, then from the picker; mirrored in the URL."""
-    choices = weekly.week_choices(as_of, first)
+    choices = weekly.week_choices(as_of, first, last=last)
     starts = [w.start for w in choices]
     if st.session_state.get(_WEEK) not in starts:
         picked = weekly.chosen_week(st.query_params.get("week"), as_of)
@@ -61,6 +96,11 @@ def week_picker(as_of: date, first: date | None, show: bool) -> weekly.Week:
     if st.query_params.get("week") != week.start.isoformat():
         st.query_params["week"] = week.start.isoformat()
     return week
+
+
+def outside_data(week: weekly.Week, span: datasets.Span) -> bool:
+    """The week lies wholly after the data's last day or before its first (its figures are all nought)."""
+    return (span.last is not None and week.start > span.last) or (span.first is not None and week.end < span.first)
 
 
 def filters_text(f: Filters) -> str:
