@@ -13,10 +13,7 @@ small to move the total on its own, enter as one normal draw per run with their 
 The runs' sums are products of a (runs x 500) matrix with a vector, which OpenBLAS splits over all its
 threads by default: on two cores that took ~64 ms against ~20 ms in one thread (the threads spin waiting for
 work this small). So a simulation runs with one BLAS thread; each run's sum is one dot product either
-way, so the figures do not change. And the draws of the default seed come from one stream of uniforms drawn
-once per process (a simulation's chunks continue one stream, so every simulation with that seed draws a prefix
-of it): slicing it gives the very numbers drawing them would, without the ~16 ms a simulation spent drawing.
-tests/test_simulation_fast.py checks both leave every run's figure as it was, to the bit.
+way, so the figures do not change (tests/test_simulation_fast.py).
 """
 
 from __future__ import annotations
@@ -38,7 +35,6 @@ RUNS = 5000
 SEED = 7
 EXACT_DEALS = 2000  # deals drawn one by one; the rest enter through their mean and variance
 _CHUNK = 500  # deals per block of random draws (runs x 500 float32 = 10 MB at 5,000 runs)
-_STREAM = RUNS * EXACT_DEALS  # uniforms kept for the default seed: the most a default simulation draws (40 MB)
 MIN_STAYS = 30  # closed stays an age band needs before its own win rate is trusted
 
 
@@ -97,14 +93,6 @@ def one_blas_thread() -> AbstractContextManager[Any]:
     return _controller().limit(limits=1, user_api="blas")
 
 
-@cache
-def _uniforms(seed: int) -> np.ndarray:
-    """The first _STREAM float32 uniforms of the generator seeded `seed` (read-only)."""
-    values = np.random.default_rng(seed).random(_STREAM, dtype=np.float32)
-    values.flags.writeable = False
-    return values
-
-
 def simulate_runs(
     amounts: np.ndarray | pd.Series,
     chances: np.ndarray | pd.Series,
@@ -115,27 +103,16 @@ def simulate_runs(
     """Won value of each run: Σ amount_i x [deal i won], deal i winning with chance_i, independently."""
     a = np.nan_to_num(np.asarray(amounts, dtype=float), nan=0.0)
     p = np.clip(np.nan_to_num(np.asarray(chances, dtype=float), nan=0.0), 0.0, 1.0)
-    bits = np.random.PCG64(seed)
-    rng = np.random.Generator(bits)  # = np.random.default_rng(seed), with its bit generator at hand
+    rng = np.random.default_rng(seed)
     total = np.zeros(runs)
     # the deals that spread the outcome most are drawn one by one
     order = np.argsort(-(a * a * p * (1 - p)), kind="stable")
     exact, rest = order[:exact_deals], order[exact_deals:]
-    drawn = runs * len(exact)
-    stream = _uniforms(seed) if seed == SEED and 0 < drawn <= _STREAM else None
     with one_blas_thread():
         for first in range(0, len(exact), _CHUNK):
             block = exact[first : first + _CHUNK]
-            if stream is None:
-                draws = rng.random((runs, len(block)), dtype=np.float32)
-            else:
-                draws = stream[runs * first : runs * (first + len(block))].reshape(runs, len(block))
-            won = draws < p[block].astype(np.float32)
+            won = rng.random((runs, len(block)), dtype=np.float32) < p[block].astype(np.float32)
             total += won.astype(np.float64) @ a[block]
-    if stream is not None:  # the generator as drawing the uniforms would have left it, for the normal draws
-        bits.advance(drawn // 2)  # two float32 draws per 64-bit output
-        if drawn % 2:
-            rng.random(1, dtype=np.float32)  # draws the odd one, keeping the output's other half as drawing would
     if len(rest):
         mean = float((a[rest] * p[rest]).sum())
         sd = math.sqrt(float((a[rest] ** 2 * p[rest] * (1 - p[rest])).sum()))

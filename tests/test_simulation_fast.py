@@ -1,14 +1,12 @@
 """What makes the simulation fast changes none of its figures: it runs with one BLAS thread and leaves the
 process's BLAS threads as it found them, also when a caller runs simulations side by side in worker threads
-under its own limit (the Weekly page); and the default seed's draws, sliced from one stream drawn once, are
-the very draws of drawing them (the normal draws after them too)."""
+under its own limit (the Weekly page)."""
 
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
-import pytest
 from threadpoolctl import threadpool_info
 
 from salesdash import simulation
@@ -42,18 +40,3 @@ def test_side_by_side_under_the_callers_limit():
     # the same figures, one BLAS thread throughout, and the process as it was
     assert all(np.array_equal(runs, other) and seen == {1} for other, seen in results)
     assert blas_threads() == before
-
-
-@pytest.mark.parametrize(
-    ("deals", "runs", "exact_deals"),
-    [(1, 5000, 2000), (7, 4999, 2000), (500, 5000, 2000), (501, 5000, 2000), (2000, 5000, 2000),
-     (2001, 5000, 2000), (3500, 5000, 2000), (1201, 333, 700), (9, 5, 3)],
-)  # fmt: skip
-def test_the_kept_stream_gives_the_drawn_runs(monkeypatch, deals, runs, exact_deals):
-    rng = np.random.default_rng(deals)
-    amounts, chances = rng.uniform(10, 1_000, deals), rng.uniform(0, 1, deals)
-    fast = simulation.simulate_runs(amounts, chances, runs, simulation.SEED, exact_deals)
-    monkeypatch.setattr(simulation, "_STREAM", 0)  # nothing kept: every uniform drawn
-    drawn = simulation.simulate_runs(amounts, chances, runs, simulation.SEED, exact_deals)
-    # (with more deals than are drawn one by one, the rest's normal draws come after the uniforms: compared too)
-    assert np.array_equal(fast, drawn)
