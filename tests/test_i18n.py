@@ -61,3 +61,22 @@ def test_labels_translate_known_values_and_keep_others():
     assert i18n.label("stage", "Solution design", "zh") == "方案设计"
     assert i18n.label("stage", "Custom stage 9", "zh") == "Custom stage 9"
     assert i18n.t("core.as_of", "zh", date="2025年1月1日") == "数据截至 2025年1月1日"
+
+
+def test_one_of_something_is_singular():
+    t = i18n.t
+    assert t("weekly.deals_count", "en", n="1") == "1 deal"
+    assert t("weekly.deals_count", "en", n=1) == "1 deal"
+    assert t("weekly.deals_count", "en", n="2") == "2 deals"
+    assert t("weekly.deals_count", "en", n="1,000") == "1,000 deals"
+    assert t("weekly.deals_count", "zh", n="1") == "1 笔"  # Chinese has no plural: its own text
+    assert t("weekly.bar_deals", "en", step="Won", n="1") == "Won: 1 deal"
+
+
+def test_singular_texts_use_only_their_plurals_placeholders():
+    for key, texts in i18n.catalogue().items():
+        for name, text in texts.items():
+            if name.endswith("_one"):
+                base = name.removesuffix("_one")
+                assert base in i18n.LANGS, (key, name)
+                assert set(re.findall(r"{(\w+)}", text)) <= set(re.findall(r"{(\w+)}", texts[base])), key

@@ -40,7 +40,7 @@ def waterfall(
         level = top
     labels = [_wrap(i18n.t(f"weekly.step.{s}", lang)) for s in table["step"]]
     helps = [i18n.t(f"weekly.step_help.{s}", lang) for s in table["step"]]
-    deals = [i18n.t("weekly.deals_count_one" if n == 1 else "weekly.deals_count", lang, n=f"{n:,}") for n in table["deals"]]
+    deals = [i18n.t("weekly.deals_count", lang, n=f"{n:,}") for n in table["deals"]]
     fig = go.Figure(
         go.Bar(
             x=labels,

@@ -7,6 +7,8 @@ both languages side by side:
     title = { en = "Overview", zh = "概览" }
 
 `t("overview.title", "zh")` looks a key up; `{name}` placeholders are filled from keyword arguments.
+A text counting something by `{n}` may give its singular as `en_one` ("1 deal", not "1 deals"): it is used
+when n is 1. Chinese needs none (a measure word does not change).
 Data values that have a translation (stage names, demo channels…) go through `label`.
 """
 
@@ -54,7 +56,16 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
     """The text of `key` in `lang`, with `{placeholders}` filled. A missing key raises KeyError."""
     texts = catalogue()[key]
     text = texts.get(lang) or texts[DEFAULT_LANG]
+    if _is_one(values.get("n")):
+        text = texts.get(f"{lang}_one", text)
     return text.format(**values) if values else text
+
+
+def _is_one(n: object) -> bool:
+    """n is one: the number 1, or its formatted text ("1")."""
+    if isinstance(n, str):
+        return n.strip() == "1"
+    return isinstance(n, int | float) and not isinstance(n, bool) and n == 1
 
 
 def has(key: str) -> bool:

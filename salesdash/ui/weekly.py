@@ -142,7 +142,7 @@ def cards(table: pd.DataFrame, per_row: int) -> None:
                 )
                 counts = ""
                 if not math.isnan(c["count"]):
-                    counts = t("weekly.deals_count_one" if c["count"] == 1 else "weekly.deals_count", n=f"{c['count']:,.0f}") + " · "
+                    counts = t("weekly.deals_count", n=f"{c['count']:,.0f}") + " · "
                 st.caption(counts + against)
 
 
