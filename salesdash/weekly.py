@@ -361,8 +361,8 @@ def week_state(
     for moment in ("start", "end"):
         values = np.zeros(len(table), dtype=bool)
         values[inside] = flags[f"stalled_{moment}"].to_numpy(dtype=bool)
-        stalled[moment] = _read_only(values)
-    rows = _read_only(mover_rows(table))
+        stalled[moment] = weekly_risk.read_only(values)
+    rows = weekly_risk.read_only(mover_rows(table))
     return WeekState(
         week=week,
         as_of=as_of,
@@ -374,11 +374,6 @@ def week_state(
         mover_rows=rows,
         pipelines=weekly_risk.p50_inputs(table, learned, weekly_risk.stage_defaults(conn)),
     )
-
-
-def _read_only(values: np.ndarray) -> np.ndarray:
-    values.flags.writeable = False
-    return values
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,8 @@ def _stop_presenting() -> None:
     st.query_params.pop("slide", None)
 
 
-# A week's state is ~55 MB at 1M deals (the flow of ~80k deals and its movers): a few weeks at a time, and
-# none kept past an hour unused. A filter's figures are a few small tables.
-# a week's state is ~55 MB at 1M deals, ~0.5 GB at 10M: the week on screen and the one seen before it are kept
+# A week's state is ~55 MB at 1M deals (the flow of ~80k deals and its movers), ~0.5 GB at 10M: the week on
+# screen and the one seen before it are kept, none past an hour unused. A filter's figures are a few small tables.
 @st.cache_resource(show_spinner=False, max_entries=2, ttl="1h")
 def _week_state(_conn: db.Connection, dataset_id: str, week_start: date, as_of: date) -> weekly.WeekState:
     # what the history teaches is the Forecast page's, cached per dataset (and shared with it)
