@@ -2,22 +2,18 @@
 
 import streamlit as st
 
-from salesdash import bottlenecks, datasets, findings, fmt, funnel, funnel_deals, stalled
+from salesdash import bottlenecks, findings, fmt, funnel, funnel_deals, stalled
 from salesdash.charts import bottlenecks as charts
 from salesdash.ui import current_filters, data, lang, missing_note, t
 from salesdash.ui.core import currency
-from salesdash.ui.funnel import choice, deal_list, fitted_table, stage_targets, target_editor
+from salesdash.ui.funnel import choice, deal_list, fitted_table, parts_and_stages, stage_targets, target_editor
 
 f = current_filters()
 st.title(t("bottlenecks.title"))
 st.caption(t("bottlenecks.caption", start=fmt.day(f.date_from, lang()), end=fmt.day(f.effective_to, lang()),
              as_of=fmt.day(f.as_of, lang())))  # fmt: skip
 
-present = data(datasets.has_rows)
-stages = data(funnel.funnel_stages)
-if stages.empty or not present["deals"]:
-    missing_note("funnel.no_stages" if stages.empty else "funnel.no_deals")
-    st.stop()
+present, stages = parts_and_stages()
 history = present["deal_events"]
 if not history:
     missing_note("bottlenecks.no_history")

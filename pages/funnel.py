@@ -2,21 +2,17 @@
 
 import streamlit as st
 
-from salesdash import datasets, fmt, funnel, funnel_deals
+from salesdash import fmt, funnel, funnel_deals
 from salesdash.charts import funnel as charts
 from salesdash.ui import current_filters, data, lang, missing_note, t, tl
 from salesdash.ui.core import currency
-from salesdash.ui.funnel import choice, deal_list, stage_targets, target_editor
+from salesdash.ui.funnel import choice, deal_list, parts_and_stages, stage_targets, target_editor
 
 f = current_filters()
 st.title(t("funnel.title"))
 st.caption(t("funnel.caption", start=fmt.day(f.date_from, lang()), end=fmt.day(f.effective_to, lang())))
 
-present = data(datasets.has_rows)
-stages = data(funnel.funnel_stages)
-if stages.empty or not present["deals"]:
-    missing_note("funnel.no_stages" if stages.empty else "funnel.no_deals")
-    st.stop()
+present, stages = parts_and_stages()
 history = present["deal_events"]
 if not history:
     missing_note("funnel.no_history")

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from salesdash import i18n, targets
+from salesdash import datasets, funnel, i18n, targets
 from salesdash.ui.core import active, data, lang, t, tl
-from salesdash.ui.widgets import download_buttons
+from salesdash.ui.widgets import download_buttons, missing_note
 
 _TARGETS = "_stage_targets"  # session_state: dataset_id -> {stage: share or None}
 _MESSAGE = "_stage_targets_message"
@@ -200,3 +200,14 @@ def fitted_table(df: pd.DataFrame, columns: Mapping[str, str], name: str, key: s
     shown = _prepared(df, columns, None, None)
     st.table(shown, hide_index=True)
     download_buttons(shown, name, key)
+
+
+def parts_and_stages() -> tuple[Mapping[str, bool], pd.DataFrame]:
+    """The dataset's parts present and its funnel stages, for the Funnel and Bottlenecks pages; stops the page
+    with a plain note when there is no stage list or no deal to draw a funnel from."""
+    present = data(datasets.has_rows)
+    stages = data(funnel.funnel_stages)
+    if stages.empty or not present["deals"]:
+        missing_note("funnel.no_stages" if stages.empty else "funnel.no_deals")
+        st.stop()
+    return present, stages
