@@ -23,15 +23,24 @@ def fixture_sql(name: str) -> str:
     )
 
 
-def build_from_sql(path: Path, *sql_files: str) -> Path:
-    """A database file with the contract schema and the given fixture files."""
+def build_from_sql(path: Path, *sql_files: str, then: str = "") -> Path:
+    """A database file with the contract schema and the given fixture files, changed by the statements
+    `then` (a variant of a fixture: e.g. "DELETE FROM deal_events" for a dataset without history)."""
 
     def fill(conn: db.Connection) -> None:
         for name in sql_files:
             conn.execute(fixture_sql(name))
+        if then:
+            conn.execute(then)
 
     db.build_database_file(path, fill)
     return path
+
+
+@pytest.fixture(scope="session")
+def funnel_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The hand-built funnel of tests/data/funnel.sql (Funnel and Bottlenecks pages)."""
+    return build_from_sql(tmp_path_factory.mktemp("funnel") / "funnel.duckdb", "funnel.sql")
 
 
 @pytest.fixture(scope="session")

@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from conftest import build_from_sql, fixture_sql
+from conftest import build_from_sql
 
 from salesdash import backtest, db, forecast
 from salesdash.filters import Filters
@@ -52,12 +52,7 @@ def conn(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def later(tmp_path_factory):
-    def fill(c):
-        c.execute(fixture_sql("forecast.sql"))
-        c.execute(LATER)
-
-    path = tmp_path_factory.mktemp("later") / "later.duckdb"
-    db.build_database_file(path, fill)
+    path = build_from_sql(tmp_path_factory.mktemp("later") / "later.duckdb", "forecast.sql", then=LATER)
     c = db.open_company(path)
     yield c
     c.close()
@@ -143,11 +138,7 @@ def test_monthly_backtest(conn):
 
 
 def test_without_stage_history_the_backtest_says_why(tmp_path):
-    def fill(c):
-        c.execute(fixture_sql("forecast.sql"))
-        c.execute("DELETE FROM deal_events WHERE field = 'stage'")
-
-    db.build_database_file(tmp_path / "flat.duckdb", fill)
+    build_from_sql(tmp_path / "flat.duckdb", "forecast.sql", then="DELETE FROM deal_events WHERE field = 'stage'")
     c = db.open_company(tmp_path / "flat.duckdb")
     try:
         bt = backtest.run(c, F, "quarter")

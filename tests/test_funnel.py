@@ -243,13 +243,7 @@ def test_stage_deals_cohort_and_snapshot(conn):
 
 @pytest.fixture(scope="module")
 def no_history(tmp_path_factory: pytest.TempPathFactory) -> Iterator[db.Connection]:
-    path = tmp_path_factory.mktemp("nohist") / "nohist.duckdb"
-
-    def fill(c: db.Connection) -> None:
-        c.execute(fixture_sql("funnel.sql"))
-        c.execute("DELETE FROM deal_events")
-
-    db.build_database_file(path, fill)
+    path = build_from_sql(tmp_path_factory.mktemp("nohist") / "nohist.duckdb", "funnel.sql", then="DELETE FROM deal_events")
     connection = db.open_company(path)
     yield connection
     connection.close()

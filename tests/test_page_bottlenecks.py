@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from conftest import build_from_sql, fixture_sql
+from conftest import build_from_sql
 from pagetest import run_app
-
-from salesdash import db
 
 pytestmark = pytest.mark.page
 
 Q1 = {"from": "2025-01-01", "to": "2025-03-31"}
 PAGE = "pages/bottlenecks.py"
-
-
-@pytest.fixture(scope="module")
-def funnel_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_from_sql(tmp_path_factory.mktemp("funnel") / "funnel.duckdb", "funnel.sql")
 
 
 @pytest.fixture(autouse=True)
@@ -75,13 +66,7 @@ def test_a_team_filter_shows_its_slow_stage():
 
 
 def test_without_stage_history_the_page_says_what_is_missing(tmp_path, monkeypatch):
-    path = tmp_path / "nohist.duckdb"
-
-    def fill(c: db.Connection) -> None:
-        c.execute(fixture_sql("funnel.sql"))
-        c.execute("DELETE FROM deal_events; DELETE FROM activities")
-
-    db.build_database_file(path, fill)
+    path = build_from_sql(tmp_path / "nohist.duckdb", "funnel.sql", then="DELETE FROM deal_events; DELETE FROM activities")
     monkeypatch.setenv("SALESDASH_DB", str(path))
     at = run_app(page=PAGE, query=Q1)
     assert not at.exception

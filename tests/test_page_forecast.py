@@ -8,10 +8,8 @@ pipeline is the trusted method.
 from __future__ import annotations
 
 import pytest
-from conftest import fixture_sql
+from conftest import build_from_sql
 from pagetest import metric_values, run_app
-
-from salesdash import db
 
 pytestmark = pytest.mark.page
 
@@ -104,13 +102,7 @@ def test_chinese():
 
 
 def test_no_quota_and_no_history(tmp_path, monkeypatch):
-    def fill(c):
-        c.execute(fixture_sql("forecast.sql"))
-        c.execute("DELETE FROM quotas")
-        c.execute("DELETE FROM deal_events")
-
-    path = tmp_path / "flat.duckdb"
-    db.build_database_file(path, fill)
+    path = build_from_sql(tmp_path / "flat.duckdb", "forecast.sql", then="DELETE FROM quotas; DELETE FROM deal_events")
     monkeypatch.setenv("SALESDASH_DB", str(path))
     at = run_app(page=PAGE)
     assert not at.exception

@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import build_from_sql, fixture_sql
+from conftest import build_from_sql
 from pagetest import run_app
-
-from salesdash import db
 
 pytestmark = pytest.mark.page
 
 Q1 = {"from": "2025-01-01", "to": "2025-03-31"}
 PAGE = "pages/funnel.py"
-
-
-@pytest.fixture(scope="module")
-def funnel_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_from_sql(tmp_path_factory.mktemp("funnel") / "funnel.duckdb", "funnel.sql")
 
 
 @pytest.fixture(autouse=True)
@@ -110,13 +102,7 @@ def test_chinese_page():
 
 
 def test_without_stage_history_the_snapshot_comes_first(tmp_path, monkeypatch):
-    path = tmp_path / "nohist.duckdb"
-
-    def fill(c: db.Connection) -> None:
-        c.execute(fixture_sql("funnel.sql"))
-        c.execute("DELETE FROM deal_events")
-
-    db.build_database_file(path, fill)
+    path = build_from_sql(tmp_path / "nohist.duckdb", "funnel.sql", then="DELETE FROM deal_events")
     monkeypatch.setenv("SALESDASH_DB", str(path))
     at = run_app(page=PAGE, query=Q1)
     assert not at.exception
@@ -125,13 +111,7 @@ def test_without_stage_history_the_snapshot_comes_first(tmp_path, monkeypatch):
 
 
 def test_without_a_stage_list_both_pages_say_so(tmp_path, monkeypatch):
-    path = tmp_path / "nostages.duckdb"
-
-    def fill(c: db.Connection) -> None:
-        c.execute(fixture_sql("funnel.sql"))
-        c.execute("DELETE FROM stages")
-
-    db.build_database_file(path, fill)
+    path = build_from_sql(tmp_path / "nostages.duckdb", "funnel.sql", then="DELETE FROM stages")
     monkeypatch.setenv("SALESDASH_DB", str(path))
     at = run_app(page=PAGE, query=Q1)
     assert not at.exception

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import build_from_sql, fixture_sql
+from conftest import build_from_sql
 from pagetest import metric_values, run_app
-
-from salesdash import db
 
 pytestmark = pytest.mark.page
 
@@ -25,29 +23,20 @@ def surveys_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def no_surveys_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The same company without a single survey response (a CRM export without the survey sheet)."""
 
-    def fill(conn: db.Connection) -> None:
-        conn.execute(fixture_sql("surveys.sql"))
-        conn.execute("DELETE FROM surveys")
-
-    path = tmp_path_factory.mktemp("sat_page_empty") / "no_surveys.duckdb"
-    db.build_database_file(path, fill)
-    return path
+    return build_from_sql(tmp_path_factory.mktemp("sat_page_empty") / "no_surveys.duckdb", "surveys.sql",
+                          then="DELETE FROM surveys")  # fmt: skip
 
 
 @pytest.fixture(scope="module")
 def nps_only_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A survey sheet with NPS scores only: no CSAT, no dimensions, no comments."""
 
-    def fill(conn: db.Connection) -> None:
-        conn.execute(fixture_sql("surveys.sql"))
-        conn.execute(
-            "UPDATE surveys SET csat = NULL, product_quality = NULL, service_attitude = NULL,"
-            " response_speed = NULL, comment = NULL"
-        )
-
-    path = tmp_path_factory.mktemp("sat_page_nps") / "nps_only.duckdb"
-    db.build_database_file(path, fill)
-    return path
+    return build_from_sql(
+        tmp_path_factory.mktemp("sat_page_nps") / "nps_only.duckdb",
+        "surveys.sql",
+        then="UPDATE surveys SET csat = NULL, product_quality = NULL, service_attitude = NULL,"
+        " response_speed = NULL, comment = NULL",
+    )
 
 
 @pytest.fixture(autouse=True)
